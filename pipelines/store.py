@@ -1,0 +1,27 @@
+"""Store: save each article in the archive (new, unchanged, or changed with the old text kept)."""
+
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from scraper.archive import Archive
+from scraper.items import Article
+
+
+class StorePipeline:
+    """Save articles through Archive.save() and count the outcomes."""
+
+    def __init__(self, archive: Archive, stats: StatsCollector) -> None:
+        self.archive = archive
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
+        return cls(Archive(crawler.settings["ARCHIVE_DB_PATH"]), crawler.stats)
+
+    def process_item(self, item: Article) -> Article:
+        result = self.archive.save(item)
+        self.stats.inc_value(f"archive/articles_{result}")
+        return item
+
+    def close_spider(self) -> None:
+        self.archive.close()

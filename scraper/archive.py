@@ -1,0 +1,182 @@
+"""The SQLite archive: migrations, WAL, saving articles without ever losing a stored text, queries."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import asdict, fields
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from scraper.items import RAW_FIELDS, Article
+from scraper.migrations import migrations
+from scraper.registry import Portal
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_COLUMNS = [f.name for f in fields(Article) if f.name not in RAW_FIELDS]
+EXPORT_COLUMNS = ["id", *ARTICLE_COLUMNS, "duplicate_of", "cluster_id", "first_seen_at",
+                  "last_seen_at", "gone_at"]
+# Columns of articles that a re-crawl may not overwrite: a change becomes an article_versions row.
+VERSIONED = ("title", "text", "content_hash")
+
+
+def utc_now() -> str:
+    """Return the current time in ISO 8601, UTC, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Archive:
+    """The archive file: one writer (the crawl), many readers (Datasette, export)."""
+
+    def __init__(self, path: str | Path, readonly: bool = False):
+        self.path = Path(path)
+        if readonly:
+            if not self.path.exists():
+                raise FileNotFoundError(f"{self.path}: no archive here (run `govnews crawl` first)")
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        self.db = Database(conn)
+        if not readonly:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def upsert_portals(self, portals: list[Portal]) -> None:
+        """Record the registry rows of the portals about to be crawled."""
+        now = utc_now()
+        rows = [
+            {"id": p.id, "name": p.name, "province": p.province, "unit": p.unit, "level": p.level,
+             "base_url": p.base_url, "family": p.family, "status": p.status,
+             "successor": p.successor, "updated_at": now}
+            for p in portals
+        ]
+        with self.db.conn:
+            self.db["portals"].upsert_all(rows, pk="id")
+
+    def save(self, article: Article) -> str:
+        """Store an article; return 'new', 'unchanged' or 'changed' (the old text kept as a version)."""
+        now = utc_now()
+        with self.db.conn:
+            existing = self._row_by_canonical(article.canonical_url)
+            if existing is None:
+                article_id = self._insert(article, now)
+                result = "new"
+            elif existing["content_hash"] == article.content_hash:
+                article_id = existing["id"]
+                self.db.execute("UPDATE articles SET last_seen_at = ? WHERE id = ?", [now, article_id])
+                result = "unchanged"
+            else:
+                article_id = existing["id"]
+                self._add_version(existing, now)
+                self._update_text(article, article_id, now)
+                result = "changed"
+            self._save_raw(article, article_id)
+        return result
+
+    def _row_by_canonical(self, canonical_url: str) -> dict | None:
+        """Return the stored row of a canonical URL, or None."""
+        rows = list(self.db.query("SELECT * FROM articles WHERE canonical_url = ?", [canonical_url]))
+        return rows[0] if rows else None
+
+    def _insert(self, article: Article, now: str) -> int:
+        """Insert a new article row and return its id."""
+        row = {name: getattr(article, name) for name in ARTICLE_COLUMNS}
+        duplicate = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL ORDER BY id LIMIT 1",
+            [article.content_hash],
+        ).fetchone()
+        row.update(first_seen_at=now, last_seen_at=now, duplicate_of=duplicate[0] if duplicate else None)
+        return self.db["articles"].insert(row).last_pk
+
+    def _add_version(self, existing: dict, now: str) -> None:
+        """Keep the stored text of an article as an article_versions row."""
+        self.db["article_versions"].insert(
+            {"article_id": existing["id"], "title": existing["title"], "text": existing["text"],
+             "content_hash": existing["content_hash"], "first_seen_at": existing["first_seen_at"],
+             "replaced_at": now}
+        )
+
+    def _update_text(self, article: Article, article_id: int, now: str) -> None:
+        """Replace the current text of an article whose old text is already kept as a version."""
+        row = {name: getattr(article, name) for name in ARTICLE_COLUMNS if name not in ("portal_id", "source")}
+        row["last_seen_at"] = now
+        self.db["articles"].update(article_id, row)
+
+    def _save_raw(self, article: Article, article_id: int) -> None:
+        """Store the fetched page gzip'd, once per distinct body."""
+        if not article.raw_html:
+            return
+        digest = hashlib.sha256(article.raw_html).hexdigest()
+        self.db.execute(
+            "INSERT OR IGNORE INTO raw_pages (article_id, url, fetched_at, http_status, headers, sha256, html_gz)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [article_id, article.url, article.fetched_at, article.http_status,
+             json.dumps(article.raw_headers, ensure_ascii=False), digest,
+             gzip.compress(article.raw_html, mtime=0)],
+        )
+
+    def record_run(self, run: dict) -> None:
+        """Write one crawl_runs row."""
+        with self.db.conn:
+            self.db["crawl_runs"].insert(run)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def known_urls(self, portal_id: str) -> set[str]:
+        """Return the canonical URLs already archived for a portal."""
+        rows = self.db.execute("SELECT canonical_url FROM articles WHERE portal_id = ?", [portal_id])
+        return {row[0] for row in rows}
+
+    def count(self, table: str = "articles") -> int:
+        """Return the number of rows in a table."""
+        return self.db[table].count
+
+    def iter_articles(self, portals=(), since: str = "", until: str = "", search: str = "") -> Iterator[dict]:
+        """Yield export rows (every articles column) one at a time, oldest first."""
+        where, params = [], []
+        if portals:
+            where.append(f"a.portal_id IN ({', '.join('?' * len(portals))})")
+            params.extend(portals)
+        if since:
+            where.append("a.published_at >= ?")
+            params.append(since)
+        if until:
+            # a bare date means the whole day
+            where.append("a.published_at < ?" if "T" in until else "substr(a.published_at, 1, 10) <= ?")
+            params.append(until)
+        join = ""
+        if search:
+            join = "JOIN articles_fts f ON f.rowid = a.id"
+            where.append("articles_fts MATCH ?")
+            params.append(search)
+        columns = ", ".join(f"a.{c}" for c in EXPORT_COLUMNS)
+        sql = f"SELECT {columns} FROM articles a {join}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.published_at, a.id"
+        cursor = self.db.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
+
+
+def article_row(article: Article) -> dict:
+    """Return the articles-table columns of an Article."""
+    data = asdict(article)
+    return {name: data[name] for name in ARTICLE_COLUMNS}

@@ -1,0 +1,253 @@
+"""`govnews`: crawl portals, run the demo, serve and export the archive."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from scraper.registry import RegistryError, load_registry, select_portals
+
+logger = logging.getLogger(__name__)
+
+DB_OPTION = click.option("--db", "db_path", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
+                         help="The archive file")
+DATASETTE_SETTINGS = {
+    "sql_time_limit_ms": "2000",
+    "max_returned_rows": "1000",
+    "facet_time_limit_ms": "500",
+    "allow_download": "off",
+    "default_cache_ttl": "60",
+}
+
+
+@click.group()
+@click.version_option(package_name="govnews")
+def cli() -> None:
+    """An archive of Vietnamese local-government news: crawl, serve, export.
+
+    Example:
+
+    \b
+        govnews demo
+    """
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict:
+    """Turn NAME=VALUE pairs into a settings dict (values parsed as JSON when they can be)."""
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--set")
+        try:
+            overrides[name] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[name] = value
+    return overrides
+
+
+def choose_portals(registry: str, portal_ids: tuple[str, ...], all_: bool):
+    """Return the portals a command works on, or raise a one-line ClickException."""
+    try:
+        portals = load_registry(registry)
+        if all_:
+            return [p for p in portals if p.status != "offline"]
+        if not portal_ids:
+            raise click.UsageError("name portals with --portal ID, or use --all")
+        return select_portals(portals, portal_ids)
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def crawl_and_report(portals, db_path: str, registry: str, overrides: dict) -> bool:
+    """Crawl, print one line per portal, and return whether every portal run was ok."""
+    from scraper.crawl import crawl_settings, run_crawl, summary_line
+
+    rows = run_crawl(portals, crawl_settings(db_path, registry, overrides))
+    for row in rows:
+        click.echo(summary_line(row))
+    failed = [row["portal_id"] for row in rows if row["status"] != "ok"]
+    if failed:
+        click.echo(f"failed: {', '.join(failed)}", err=True)
+    return not failed
+
+
+@cli.command()
+@click.option("--portal", "portal_ids", multiple=True, help="Portal id; repeatable")
+@click.option("--all", "all_", is_flag=True, help="Every portal not marked offline")
+@click.option("--registry", default=None, type=click.Path(dir_okay=False), help="Registry file [spiders/portals.toml]")
+@DB_OPTION
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Scrapy setting; repeatable")
+def crawl(portal_ids, all_, registry, db_path, overrides) -> None:
+    """Crawl portals and store new or changed articles.
+
+    Exits 1 when any portal's run failed (unreachable, no page answered, stopped early).
+
+    Example:
+
+    \b
+        govnews crawl --portal can-tho.vinh-thanh --set DOWNLOAD_DELAY=5
+    """
+    from scraper.crawl import default_registry
+
+    registry = registry or str(default_registry())
+    portals = choose_portals(registry, portal_ids, all_)
+    if not crawl_and_report(portals, db_path, registry, parse_overrides(overrides)):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--no-serve", is_flag=True, help="Stop after the crawl")
+@DB_OPTION
+@click.option("--port", default=8001, show_default=True, help="Datasette's port")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Scrapy setting; repeatable")
+def demo(no_serve, db_path, port, overrides) -> None:
+    """Start the replica portals, crawl them into the archive and serve it with Datasette.
+
+    Example:
+
+    \b
+        govnews demo --no-serve
+    """
+    from scraper.demo.server import DEMO_PORT, ReplicaServer
+    from scraper.demo.sites import demo_sites
+    from scraper.settings import LOOPBACK_SETTINGS
+
+    try:
+        server = ReplicaServer(demo_sites(), port=DEMO_PORT).start()
+    except OSError as exc:
+        raise click.ClickException(f"cannot start the replica portals on port {DEMO_PORT}: {exc}") from None
+    with server, tempfile.TemporaryDirectory() as tmp:
+        registry = str(server.write_registry(Path(tmp) / "demo-portals.toml"))
+        for site in server.sites:
+            click.echo(f"replica {site.portal_id} ({site.family}, {len(site.articles)} articles) at {site.base_url}/")
+        portals = load_registry(registry)
+        ok = crawl_and_report(portals, db_path, registry, {**LOOPBACK_SETTINGS, **parse_overrides(overrides)})
+    if not ok:
+        sys.exit(1)
+    if not no_serve:
+        serve_archive(db_path, port)
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--port", default=8001, show_default=True, help="Port on 127.0.0.1")
+def serve(db_path, port) -> None:
+    """Serve the archive with Datasette (read-only), with search, facets and column descriptions.
+
+    Example:
+
+    \b
+        govnews serve --db archive.db --port 8001
+    """
+    serve_archive(db_path, port)
+
+
+def datasette_command(db_path: str, port: int, metadata_path: Path) -> list[str]:
+    """Return the Datasette command line for an archive."""
+    command = [sys.executable, "-m", "datasette", "serve", db_path, "--host", "127.0.0.1", "--port", str(port),
+               "--metadata", str(metadata_path)]
+    for name, value in DATASETTE_SETTINGS.items():
+        command += ["--setting", name, value]
+    return command
+
+
+def serve_archive(db_path: str, port: int) -> None:
+    """Run Datasette on the archive until interrupted."""
+    from scraper.archive import Archive
+    from scraper.datasette.metadata import build_metadata
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"{db_path}: no archive here (run `govnews crawl` or `govnews demo` first)")
+    Archive(db_path).close()  # bring the schema up to date before serving
+    with tempfile.TemporaryDirectory() as tmp:
+        metadata_path = Path(tmp) / "metadata.json"
+        metadata_path.write_text(json.dumps(build_metadata(Path(db_path).stem), ensure_ascii=False), encoding="utf-8")
+        click.echo(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
+        try:
+            subprocess.run(datasette_command(db_path, port, metadata_path), check=False)
+        except KeyboardInterrupt:
+            pass
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), required=True)
+@click.option("--portal", "portal_ids", multiple=True, help="Only this portal; repeatable")
+@click.option("--since", default="", help="Published on or after (YYYY-MM-DD)")
+@click.option("--until", default="", help="Published on or before (YYYY-MM-DD)")
+@click.option("--search", default="", help="Full-text query on title and text (SQLite FTS5 syntax)")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-", help="File [stdout]")
+def export(db_path, fmt, portal_ids, since, until, search, output) -> None:
+    """Export articles with every column, streamed (memory stays flat).
+
+    CSV is UTF-8 with a byte-order mark, so spreadsheet programs show Vietnamese right.
+
+    Example:
+
+    \b
+        govnews export --format csv --portal can-tho.vinh-thanh --since 2024-01-01 -o vinh-thanh.csv
+    """
+    import sqlite3
+
+    from scraper.archive import Archive
+    from scraper.export import write_rows
+
+    try:
+        archive = Archive(db_path, readonly=True)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    out = open(output, "w", encoding=encoding, newline="") if output != "-" else _stdout(encoding)
+    try:
+        count = write_rows(archive.iter_articles(portal_ids, since, until, search), fmt, out)
+    except sqlite3.OperationalError as exc:
+        raise click.ClickException(f"search '{search}': {exc}") from None
+    finally:
+        if output != "-":
+            out.close()
+        archive.close()
+    click.echo(f"{count} articles", err=True)
+
+
+def _stdout(encoding: str):
+    """Return stdout reconfigured for the export's encoding."""
+    sys.stdout.reconfigure(encoding=encoding, newline="")
+    return sys.stdout
+
+
+@cli.group()
+def portals() -> None:
+    """Look at the portal registry.
+
+    Example:
+
+    \b
+        govnews portals list
+    """
+
+
+@portals.command("list")
+@click.option("--registry", default=None, type=click.Path(dir_okay=False), help="Registry file [spiders/portals.toml]")
+def portals_list(registry) -> None:
+    """List the registry's portals: id, level, family, status, base URL.
+
+    Example:
+
+    \b
+        govnews portals list | grep district
+    """
+    from scraper.crawl import default_registry
+
+    try:
+        rows = load_registry(registry or default_registry())
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+    for p in rows:
+        click.echo(f"{p.id}\t{p.level}\t{p.family}\t{p.status}\t{p.base_url}")

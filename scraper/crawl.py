@@ -1,0 +1,91 @@
+"""Run a crawl: one Scrapy process, one spider per portal, one crawl_runs row per portal."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import uuid
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from scraper.archive import Archive
+from scraper.pool import shutdown_pool
+from scraper.registry import Portal
+
+logger = logging.getLogger(__name__)
+
+
+def project_root() -> Path:
+    """Return the checkout that holds scrapy.cfg, spiders/ and pipelines/."""
+    here = Path(__file__).resolve().parent.parent
+    if (here / "scrapy.cfg").exists():
+        return here
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if (folder / "scrapy.cfg").exists():
+            return folder
+    raise RuntimeError("cannot find the govnews checkout (scrapy.cfg); run govnews from inside it")
+
+
+def default_registry() -> Path:
+    """Return the registry file of the checkout."""
+    return project_root() / "spiders" / "portals.toml"
+
+
+def crawl_settings(db_path: str | Path, registry: str | Path, overrides: dict) -> Settings:
+    """Return the project's Scrapy settings with the archive, registry and overrides applied."""
+    root = project_root()
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))  # spiders/ and pipelines/ are project packages
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
+    settings = get_project_settings()
+    settings.set("ARCHIVE_DB_PATH", str(db_path), priority="cmdline")
+    settings.set("ARCHIVE_REGISTRY", str(registry), priority="cmdline")
+    settings.set("ARCHIVE_RUN_ID", uuid.uuid4().hex[:12], priority="cmdline")
+    settings.setdict(overrides, priority="cmdline")
+    if "ARCHIVE_MAX_PAGE_BYTES" in overrides:
+        settings.set("DOWNLOAD_MAXSIZE", int(overrides["ARCHIVE_MAX_PAGE_BYTES"]), priority="cmdline")
+    if "ARCHIVE_MAX_PAGES" in overrides:
+        settings.set("CLOSESPIDER_PAGECOUNT", int(overrides["ARCHIVE_MAX_PAGES"]), priority="cmdline")
+    return settings
+
+
+def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
+    """Crawl the portals in one Scrapy process and return their crawl_runs rows (failed if missing)."""
+    archive = Archive(settings["ARCHIVE_DB_PATH"])
+    archive.upsert_portals(portals)
+    archive.close()
+    process = CrawlerProcess(settings)
+    for portal in portals:
+        process.crawl(portal.spider_name, portal=portal)
+    try:
+        process.start()
+    finally:
+        shutdown_pool()
+    return runs_of(settings["ARCHIVE_DB_PATH"], settings["ARCHIVE_RUN_ID"], portals)
+
+
+def runs_of(db_path: str, run_id: str, portals: list[Portal]) -> list[dict]:
+    """Return the crawl_runs rows of one run, with a failed row for any portal that left none."""
+    archive = Archive(db_path)
+    try:
+        rows = {r["portal_id"]: r for r in archive.db.query("SELECT * FROM crawl_runs WHERE run_id = ?", [run_id])}
+    finally:
+        archive.close()
+    return [
+        rows.get(p.id, {"portal_id": p.id, "status": "failed", "finish_reason": "did not start",
+                        "pages_fetched": 0, "articles_new": 0, "articles_unchanged": 0,
+                        "articles_changed": 0, "skipped": 0, "errors": 1, "error_summary": "spider did not start"})
+        for p in portals
+    ]
+
+
+def summary_line(row: dict) -> str:
+    """Return one line about one portal's run."""
+    line = (f"{row['portal_id']}: {row['status']} ({row['finish_reason']}): {row['pages_fetched']} pages, "
+            f"{row['articles_new']} new, {row['articles_unchanged']} unchanged, {row['articles_changed']} changed, "
+            f"{row['skipped']} skipped, {row['errors']} errors")
+    return line + (f" [{row['error_summary']}]" if row.get("error_summary") else "")

@@ -1,0 +1,95 @@
+"""Datasette metadata for the archive: titles in Vietnamese and English, column descriptions, facets."""
+
+from __future__ import annotations
+
+from scraper.items import column_descriptions
+
+TITLE = "govnews: tin tức của chính quyền địa phương Việt Nam / Vietnamese local-government news"
+DESCRIPTION = (
+    "Lưu trữ tin bài do các cổng thông tin điện tử cấp tỉnh, huyện và xã đăng tải, kể cả các cổng "
+    "cấp huyện đã ngừng hoạt động từ ngày 01/7/2025. Mỗi bài có ngày đăng, tác giả và nguồn gốc. "
+    "— An archive of the news published on Vietnamese provincial, district and commune government "
+    "portals, including the district portals closed on 1 July 2025; each article with its date, "
+    "author and provenance."
+)
+SOURCE = "Cổng thông tin điện tử của chính quyền địa phương / local-government web portals"
+LICENSE = "Article texts remain their portals'; archived for research and citation. Code: MIT."
+
+TABLE_ONLY_COLUMNS = {
+    "id": "Row id of the article in this archive.",
+    "duplicate_of": "Id of the first article with exactly the same text (a republication), or NULL.",
+    "cluster_id": "Id shared by near-duplicate articles across portals (syndicated releases), or NULL.",
+    "first_seen_at": "When the crawler first stored the article (ISO 8601, UTC).",
+    "last_seen_at": "When the crawler last saw the article unchanged or changed (ISO 8601, UTC).",
+    "gone_at": "When the portal stopped serving the article (404, removed), or NULL.",
+}
+OTHER_TABLES = {
+    "portals": {
+        "description": "The registry of portals as of the last crawl (spiders/portals.toml).",
+        "columns": {
+            "id": "Registry id: <province>.<unit> in ASCII.",
+            "name": "The portal's name as it shows it.",
+            "province": "Province (or centrally-run city) of the unit.",
+            "unit": "The government unit that runs the portal.",
+            "level": "province, district or commune.",
+            "base_url": "Home page of the portal.",
+            "family": "The CMS family (spider) that crawls it, or auto.",
+            "status": "unchecked, active, frozen, redirected or offline.",
+            "successor": "For units dissolved in 2025, the portal id of the unit that took over.",
+            "updated_at": "When this row was last written from the registry.",
+        },
+    },
+    "crawl_runs": {
+        "description": "One row per portal per crawl: what was fetched, stored and what failed.",
+        "columns": {
+            "run_id": "Id shared by all portals crawled by one `govnews crawl`.",
+            "portal_id": "The portal crawled.",
+            "status": "ok, or failed (unreachable, no page answered, stopped early, or a bug).",
+            "finish_reason": "Scrapy's reason for closing the spider (finished, closespider_*, shutdown).",
+            "pages_fetched": "Responses received (any status).",
+            "articles_new": "Articles stored for the first time.",
+            "articles_unchanged": "Articles fetched again with the same text.",
+            "articles_changed": "Articles whose text changed (the old text went to article_versions).",
+            "skipped": "Pages not stored, each with a logged reason (known, not HTML, not an article, ...).",
+            "errors": "Requests that failed (HTTP errors, refused, timeouts, over the size limit).",
+            "error_summary": "Errors by kind.",
+            "stats": "All Scrapy stats of the run, as JSON.",
+        },
+    },
+    "article_versions": {
+        "description": "Earlier texts of articles that the portal edited, with when they were replaced.",
+    },
+}
+
+
+def build_metadata(database: str) -> dict:
+    """Return Datasette metadata for an archive file whose name (without .db) is `database`."""
+    article_columns = {**column_descriptions(), **TABLE_ONLY_COLUMNS}
+    searchable = {"fts_table": "articles_fts", "fts_pk": "id"}
+    tables = {
+        "articles": {
+            "description": "One row per article, with provenance. Search looks in title and text.",
+            "columns": article_columns,
+            "facets": ["portal_id", "date_precision", "source"],
+            "sort_desc": "published_at",
+            **searchable,
+        },
+        "news": {
+            "description": "Articles with their portal's province and level; facet by portal, province and month.",
+            "columns": {**article_columns, "province": "Province of the portal.", "level": "Level of the portal.",
+                        "month": "Publication month (YYYY-MM)."},
+            "facets": ["portal_id", "province", "month"],
+            "sort_desc": "published_at",
+            **searchable,
+        },
+        "raw_pages": {"hidden": True},
+        "articles_fts": {"hidden": True},
+        **OTHER_TABLES,
+    }
+    return {
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "source": SOURCE,
+        "license": LICENSE,
+        "databases": {database: {"tables": tables}},
+    }

@@ -1,0 +1,108 @@
+"""Serve replica portals over real HTTP on loopback, each on an address of its own (127.0.0.N)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from scraper.demo.sites import ReplicaSite
+
+logger = logging.getLogger(__name__)
+
+FIRST_HOST = 11  # replicas listen on 127.0.0.11, 127.0.0.12, ...
+DEMO_PORT = 8701  # fixed, so that article URLs stay the same from one demo run to the next
+
+
+def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
+    """Return a request handler class bound to one replica site."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "Microsoft-IIS/7.5" if site.family == "sharepoint" else "Apache"
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self._answer("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._answer("POST")
+
+        def _answer(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            site.log(method, self.path)
+            parts = urlsplit(self.path)
+            reply = site.handle(method, parts.path, parse_qs(parts.query))
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(reply.body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            logger.debug("%s: %s", site.portal_id, format % args)
+
+    return Handler
+
+
+class ReplicaServer:
+    """Run replica sites on loopback; use as a context manager or call start() and stop()."""
+
+    def __init__(self, sites: list[ReplicaSite], port: int = 0):
+        self.sites = sites
+        self.port = port
+        self._servers: list[ThreadingHTTPServer] = []
+
+    def start(self) -> ReplicaServer:
+        """Listen on 127.0.0.<11+i> for site i and serve in background threads (once)."""
+        if self._servers:
+            return self
+        for i, site in enumerate(self.sites):
+            server = ThreadingHTTPServer((f"127.0.0.{FIRST_HOST + i}", self.port), _handler_for(site))
+            server.daemon_threads = True
+            host, port = server.server_address[:2]
+            site.base_url = f"http://{host}:{port}"
+            threading.Thread(target=server.serve_forever, name=f"replica-{site.portal_id}", daemon=True).start()
+            self._servers.append(server)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the sockets."""
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        self._servers.clear()
+
+    def __enter__(self) -> ReplicaServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def registry_toml(self) -> str:
+        """Return a registry with one row per replica site, at the addresses it listens on."""
+        rows = []
+        for site in self.sites:
+            rows.append(
+                "[[portal]]\n"
+                f'id = "{site.portal_id}"\n'
+                f'name = "{site.name}"\n'
+                f'province = "{site.province}"\n'
+                f'unit = "{site.unit}"\n'
+                'level = "district"\n'
+                f'base_url = "{site.base_url}/"\n'
+                f'family = "{site.family if site.family == "nukeviet" else "auto"}"\n'
+                'status = "active"\n'
+            )
+        return "\n".join(rows)
+
+    def write_registry(self, path: Path) -> Path:
+        """Write registry_toml() to path and return it."""
+        path.write_text(self.registry_toml(), encoding="utf-8")
+        return path

@@ -1,0 +1,577 @@
+"""Replica portals: a small offline internet of Vietnamese government portals, one per CMS family.
+
+Each replica renders what vn-portals.md describes for its platform (URLs, DOM, dates, pagination,
+feeds) with the page furniture the seed pages show: today-date headers, visitor counters, polls,
+colour-theme pickers, latest-news lists with dates, footers, session-timeout notices, image file
+names as text, captions and bylines. `FURNITURE` lists the strings that must never reach an
+archived article's text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from scraper.vietnamese import VIETNAM_TZ, fold
+
+HERE = Path(__file__).parent
+WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
+PER_PAGE = 5
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    """One replica article and the values a correct extraction must give for it."""
+
+    id: int
+    cat: str
+    title: str
+    published: datetime
+    author: str
+    summary: str
+    caption: str
+    paragraphs: tuple[str, ...]
+    image: str = ""
+    edited: datetime | None = None
+
+    @property
+    def slug(self) -> str:
+        """Return the ASCII alias NukeViet builds from the title."""
+        return re.sub(r"[^a-z0-9]+", "-", fold(self.title)).strip("-")[:80].rstrip("-")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP reply of a replica."""
+
+    status: int
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def load_articles(name: str) -> list[DemoArticle]:
+    """Load a replica's articles from scraper/demo/<name>.toml."""
+    rows = tomllib.loads((HERE / f"{name}.toml").read_text(encoding="utf-8"))["article"]
+    return [
+        DemoArticle(
+            id=row["id"],
+            cat=str(row["cat"]),
+            title=row["title"],
+            published=_vn_time(row["published"]),
+            author=row["author"],
+            summary=row.get("summary", ""),
+            caption=row["caption"],
+            paragraphs=tuple(row["paragraphs"]),
+            image=row.get("image", ""),
+            edited=_vn_time(row["edited"]) if "edited" in row else None,
+        )
+        for row in rows
+    ]
+
+
+def _vn_time(text: str) -> datetime:
+    """Parse "dd/mm/YYYY HH:MM" as Vietnam time."""
+    return datetime.strptime(text, "%d/%m/%Y %H:%M").replace(tzinfo=VIETNAM_TZ)
+
+
+def esc(text: str) -> str:
+    """Escape text for HTML."""
+    return html.escape(text, quote=True)
+
+
+class ReplicaSite:
+    """A replica portal: answers GET and POST paths with pages of its platform."""
+
+    family = ""
+
+    def __init__(self, portal_id: str, name: str, province: str, unit: str, articles: list[DemoArticle]):
+        self.portal_id = portal_id
+        self.name = name
+        self.province = province
+        self.unit = unit
+        self.articles = sorted(articles, key=lambda a: a.published, reverse=True)
+        self.base_url = ""  # set by the server once it listens
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+
+    def log(self, method: str, target: str) -> None:
+        """Record one request, as a server access log would."""
+        with self._lock:
+            self.requests.append(f"{method} {target}")
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
+        """Answer one request."""
+        raise NotImplementedError
+
+    def article_url(self, article: DemoArticle) -> str:
+        """Return the absolute URL of an article."""
+        raise NotImplementedError
+
+    def expected(self) -> list[dict]:
+        """Return what a correct archive holds for this portal: one dict per article."""
+        return [
+            {
+                "url": self.article_url(a),
+                "title": a.title,
+                "published_at": a.published.isoformat(),
+                "author": a.author,
+                "paragraphs": list(a.paragraphs),
+                "summary": a.summary,
+            }
+            for a in self.articles
+        ]
+
+    def today_line(self) -> str:
+        """Return the header's today-date line, as the portal's script writes it."""
+        today = date.today()
+        return f"{WEEKDAYS[today.weekday()]}, {today:%d/%m/%Y}"
+
+
+def not_found() -> Reply:
+    """Return a plain 404."""
+    return Reply(404, b"<html><body><h1>404 Not Found</h1></body></html>")
+
+
+# --- NukeViet 4 (egov theme) ---------------------------------------------------------------
+
+NUKEVIET_CATS = {
+    "tin-tuc-su-kien": "Tin tức - Sự kiện",
+    "xay-dung-dang": "Xây dựng Đảng",
+    "kinh-te-xa-hoi": "Kinh tế - Xã hội",
+}
+
+
+class NukeVietSite(ReplicaSite):
+    """NukeViet 4 news module with rewrite on: RSS, sitemap, /page-N listings, egov detail DOM."""
+
+    family = "nukeviet"
+
+    def article_url(self, article: DemoArticle) -> str:
+        return f"{self.base_url}/news/{article.cat}/{article.slug}-{article.id}.html"
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
+        if path in ("/", "/index.php"):
+            return self.page(self.name, self.listing_body(self.articles[:PER_PAGE], "Tin mới", "/news/", 1))
+        if path == "/robots.txt":
+            return Reply(200, self.robots().encode(), "text/plain; charset=utf-8")
+        if path == "/sitemap.xml":
+            return Reply(200, self.sitemap_index().encode(), "application/xml; charset=utf-8")
+        if path == "/sitemap-vi.news.xml":
+            return Reply(200, self.sitemap().encode(), "application/xml; charset=utf-8")
+        if path in ("/news/rss/", "/news/rss"):
+            return Reply(200, self.rss().encode(), "application/rss+xml; charset=utf-8")
+        return self.route_news(path)
+
+    def route_news(self, path: str) -> Reply:
+        """Answer /news/... paths: module listing, category listings, articles."""
+        match = re.fullmatch(r"/news/(?:page-(\d+))?", path)
+        if match:
+            return self.listing(self.articles, "Tin tức", "/news/", int(match.group(1) or 1))
+        match = re.fullmatch(r"/news/([a-z0-9-]+)/(?:page-(\d+))?", path)
+        if match and match.group(1) in NUKEVIET_CATS:
+            cat = match.group(1)
+            items = [a for a in self.articles if a.cat == cat]
+            return self.listing(items, NUKEVIET_CATS[cat], f"/news/{cat}/", int(match.group(2) or 1))
+        match = re.fullmatch(r"/news/([a-z0-9-]+)/[a-z0-9-]+-(\d+)\.html", path)
+        if match:
+            article = self.find(int(match.group(2)))
+            if article and article.cat == match.group(1):
+                return self.article_reply(article)
+        return not_found()
+
+    def find(self, article_id: int) -> DemoArticle | None:
+        """Return the article with this id."""
+        return next((a for a in self.articles if a.id == article_id), None)
+
+    def article_reply(self, article: DemoArticle) -> Reply:
+        """Return an article page."""
+        return self.page(article.title, self.detail_body(article), article)
+
+    def listing(self, items: list[DemoArticle], title: str, base: str, page: int) -> Reply:
+        """Return one listing page, or redirect out-of-range pages to the first (as NukeViet does)."""
+        pages = max(1, -(-len(items) // PER_PAGE))
+        if page > pages or page < 1:
+            return Reply(302, b"", headers=(("Location", self.base_url + base),))
+        chunk = items[(page - 1) * PER_PAGE : page * PER_PAGE]
+        body = self.listing_body(chunk, title, base, page) + self.pagination(title, base, page, pages)
+        return self.page(title, body)
+
+    def listing_body(self, items: list[DemoArticle], title: str, base: str, page: int) -> str:
+        """Return the news_column cards of a listing page."""
+        cards = "".join(
+            f"""<div class="news_column panel panel-default"><div class="panel-body">
+<a href="{self.article_url(a)}" title="{esc(a.title)}"><img alt="{esc(a.title)}" src="/uploads/news/{a.published:%Y_%m}/{a.id}.jpg" width="183" class="img-thumbnail pull-left imghome"></a>
+<h3><a href="{self.article_url(a)}" title="{esc(a.title)}">{esc(a.title)}</a></h3>
+<ul class="list-inline"><li><em class="fa fa-clock-o">&nbsp;</em> {a.published:%d/%m/%Y %H:%M:%S}</li><li><em class="fa fa-eye">&nbsp;</em> Đã xem: {a.id * 7}</li></ul>
+<div class="text-muted">{esc(a.summary)}</div></div></div>"""
+            for a in items
+        )
+        return f'<h1 class="hidden">{esc(title)}</h1><div class="news-cat">{cards}</div>'
+
+    def pagination(self, title: str, base: str, page: int, pages: int) -> str:
+        """Return NukeViet's ul.pagination; page 1 is the bare category URL."""
+
+        def href(n: int) -> str:
+            return self.base_url + base + (f"page-{n}" if n > 1 else "")
+
+        items = []
+        if page > 1:
+            items.append(f'<li class="page-item"><a class="page-link" rel="prev" title="{esc(title)} - Trang {page - 1}" href="{href(page - 1)}">&laquo;</a></li>')
+        for n in range(1, pages + 1):
+            if n == page:
+                items.append(f'<li class="page-item active"><a class="page-link" href="javascript:void(0)">{n}</a></li>')
+            else:
+                items.append(f'<li class="page-item"><a class="page-link" title="{esc(title)} - Trang {n}" href="{href(n)}">{n}</a></li>')
+        if page < pages:
+            items.append(f'<li class="page-item"><a class="page-link" rel="next" title="{esc(title)} - Trang {page + 1}" href="{href(page + 1)}">&raquo;</a></li>')
+        return f'<div class="text-center"><ul class="pagination">{"".join(items)}</ul></div>'
+
+    def detail_body(self, a: DemoArticle) -> str:
+        """Return the egov theme's news detail block."""
+        weekday = WEEKDAYS[a.published.weekday()]
+        edited = a.edited or a.published
+        paragraphs = "".join(f"<p>{esc(p)}</p>" for p in a.paragraphs[:1])
+        paragraphs += f'<p style="text-align: center;"><img alt="{a.id}-anh.jpg" src="/uploads/news/{a.published:%Y_%m}/{a.id}-anh.jpg" width="600"></p><p style="text-align: center;"><em>{esc(a.caption)}</em></p>'
+        paragraphs += "".join(f"<p>{esc(p)}</p>" for p in a.paragraphs[1:])
+        newer, older = self.neighbours(a)
+        return f"""<div class="news_column panel panel-default newsdetail" itemtype="http://schema.org/NewsArticle" itemscope>
+<div class="panel-body">
+<h1 class="title margin-bottom-lg" itemprop="headline">{esc(a.title)}</h1>
+<span class="hidden hide d-none" itemprop="datePublished">{edited.isoformat()}</span>
+<div class="row margin-bottom-lg"><div class="col-md-12 newsdetailmetatop">
+<span class="h5">{weekday} - {a.published:%d/%m/%Y %H:%M}</span>
+<span class="h5"><em class="fa fa-eye">&nbsp;</em>{a.id + 70}</span>
+<span class="h5"><em class="fa fa-comment-o">&nbsp;</em>0</span>
+</div><ul class="list-inline text-right"><li><a class="dimgray" title="In ra" href="/news/print/{a.cat}/{a.slug}-{a.id}.html"><em class="fa fa-print fa-lg">&nbsp;</em></a></li>
+<li><a class="dimgray" title="Lưu bài viết này" href="/news/savefile/{a.cat}/{a.slug}-{a.id}.html"><em class="fa fa-save fa-lg">&nbsp;</em></a></li></ul></div>
+<div class="clearfix"><div class="hometext m-bottom" itemprop="description">{esc(a.summary)}</div>
+<figure class="article pull-left"><img alt="{esc(a.title)}" src="/uploads/news/{a.published:%Y_%m}/{a.id}.jpg" width="460" class="img-thumbnail"><figcaption>{esc(a.caption)}</figcaption></figure></div>
+<div id="news-bodyhtml" class="bodytext margin-bottom-lg">{paragraphs}<p style="text-align: right;"><strong>{esc(a.author)}</strong></p></div>
+</div></div>
+<div class="news_column panel panel-default"><div class="panel-body"><div class="h5"><em class="fa fa-tags">&nbsp;</em><strong>Tags: </strong><a href="/news/tag/nghi-quyet">nghị quyết</a>, <a href="/news/tag/vinh-thanh">vĩnh thạnh</a></div></div></div>
+<div class="news_column panel panel-default"><div class="panel-body"><form id="form3B"><div class="h5 clearfix"><p>Tổng số điểm của bài viết là: 0 trong 0 đánh giá</p>
+<span>Click để đánh giá bài viết</span></div></form></div></div>
+<div class="news_column panel panel-default"><div class="panel-body other-news">
+<p class="h3"><strong>Những tin mới hơn</strong></p><ul class="related">{self.related(newer)}</ul>
+<p class="h3"><strong>Những tin cũ hơn</strong></p><ul class="related">{self.related(older)}</ul></div></div>"""
+
+    def neighbours(self, a: DemoArticle) -> tuple[list[DemoArticle], list[DemoArticle]]:
+        """Return up to three newer and three older articles of the same portal."""
+        i = self.articles.index(a)
+        return self.articles[max(0, i - 3) : i], self.articles[i + 1 : i + 4]
+
+    def related(self, items: list[DemoArticle]) -> str:
+        """Return li items of a related-news list, with dates in em as NukeViet shows them."""
+        return "".join(
+            f'<li><em class="fa fa-angle-right">&nbsp;</em><a class="list-inline" href="{self.article_url(a)}" title="{esc(a.title)}">{esc(a.title)}</a> <em>({a.published:%d/%m/%Y})</em></li>'
+            for a in items
+        )
+
+    def page(self, title: str, main: str, article: DemoArticle | None = None) -> Reply:
+        """Wrap main content in the egov layout: header, menu, blocks, footer."""
+        meta = ""
+        if article:
+            # NukeViet writes the OG time with PHP date('Y-m-dTH:i:s'): T is the zone name.
+            meta = (
+                f'<meta property="og:type" content="article"><meta property="og:title" content="{esc(article.title)}">'
+                f'<meta property="article:published_time" content="{article.published:%Y-%m-%d}+07{article.published:%H:%M:%S}">'
+                f'<meta name="description" content="{esc(article.summary)}">'
+            )
+        latest = "".join(
+            f'<li><a href="{self.article_url(a)}">{esc(a.title)}</a><span class="text-muted"> ({a.published:%d/%m/%Y})</span></li>'
+            for a in self.articles[:5]
+        )
+        menu = "".join(f'<li><a href="{self.base_url}/news/{k}/">{esc(v)}</a></li>' for k, v in NUKEVIET_CATS.items())
+        doc = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{esc(title)} - {esc(self.name)}</title>
+<meta name="generator" content="NukeViet v4.5">{meta}
+<link rel="alternate" href="{self.base_url}/news/rss/" title="Tin tức" type="application/rss+xml">
+<link rel="stylesheet" href="/themes/egov/css/style.css"></head><body>
+<div class="body-bg"><div class="wraper"><header><div class="container"><div id="header" class="row">
+<div class="logo"><a title="{esc(self.name)}" href="{self.base_url}/"><img src="/uploads/logo.png" alt="{esc(self.name)}"></a><span class="site_name">{esc(self.name)}</span>
+<span class="site_description">Cơ quan của Đảng bộ, chính quyền và Nhân dân {esc(self.unit)}</span></div>
+<div class="current-date">{self.today_line()}</div></div></div></header>
+<nav class="second-nav" id="menusite"><ul class="nav navbar-nav"><li><a href="{self.base_url}/">Trang chủ</a></li><li><a href="{self.base_url}/about/">Giới thiệu</a></li>
+<li><a href="{self.base_url}/news/">Tin tức</a><ul class="subnav">{menu}</ul></li><li><a href="{self.base_url}/contact/">Liên hệ</a></li></ul></nav>
+<section><div class="container" id="body"><div class="row"><div class="col-md-16">{main}</div>
+<div class="col-md-8"><div class="panel panel-primary"><div class="panel-heading">Tin mới nhất</div><div class="panel-body"><ul class="block_news">{latest}</ul></div></div>
+<div class="panel panel-primary"><div class="panel-heading">Thăm dò ý kiến</div><div class="panel-body"><form><p><strong>Bạn quan tâm nội dung nào nhất trên cổng thông tin điện tử?</strong></p>
+<div class="radio"><label><input type="radio" name="option"> Tin tức hoạt động của địa phương</label></div><div class="radio"><label><input type="radio" name="option"> Thủ tục hành chính, dịch vụ công</label></div>
+<div class="radio"><label><input type="radio" name="option"> Văn bản chỉ đạo điều hành</label></div><input type="button" value="Bình chọn"> <input type="button" value="Kết quả"></form></div></div>
+<div class="panel panel-primary"><div class="panel-heading">Thống kê truy cập</div><div class="panel-body"><ul class="counter list-none display-table">
+<li><span><em class="fa fa-bolt fa-lg fa-horizon">&nbsp;</em>Đang truy cập</span><span>27</span></li>
+<li><span><em class="fa fa-filter fa-lg fa-horizon">&nbsp;</em>Hôm nay</span><span>1,392</span></li>
+<li><span><em class="fa fa-calendar-o fa-lg fa-horizon">&nbsp;</em>Tháng hiện tại</span><span>38,116</span></li>
+<li><span><em class="fa fa-bars fa-lg fa-horizon">&nbsp;</em>Tổng lượt truy cập</span><span>2,714,803</span></li></ul></div></div></div></div></div></section>
+<footer id="footer"><div class="container"><div class="footer-info"><p><strong>CỔNG THÔNG TIN ĐIỆN TỬ {esc(self.unit.upper())}</strong></p>
+<p>Địa chỉ: Số 02 đường 3/2, thị trấn Thạnh An, huyện Vĩnh Thạnh, thành phố Cần Thơ - Điện thoại: 0292.3640.123</p>
+<p>Chịu trách nhiệm chính: Trưởng Ban Tuyên giáo Huyện ủy</p><p>Ghi rõ nguồn khi phát hành lại thông tin từ website này.</p></div>
+<div class="copyright">Powered by NukeViet eGovernment</div><div class="theme-change"><a href="#">Giao diện máy tính</a> | <a href="#">Giao diện di động</a></div></div></footer>
+<div id="timeoutsess" class="chromeframe">Bạn đã không sử dụng Site, <a onclick="timeoutsesscancel();" href="#">Bấm vào đây để duy trì trạng thái đăng nhập</a>. Thời gian chờ: <span id="secField"> 60 </span> giây</div>
+<div id="openidResult" class="nv-alert" style="display:none"></div><a class="bttop" href="#"><em class="fa fa-refresh fa-lg">&nbsp;</em></a></div></div></body></html>"""
+        return Reply(200, doc.encode("utf-8"))
+
+    def robots(self) -> str:
+        """Return NukeViet's robots.txt."""
+        return f"User-agent: *\nDisallow: /admin/\nDisallow: /includes/\nDisallow: /install/\nSitemap: {self.base_url}/sitemap.xml\n"
+
+    def sitemap_index(self) -> str:
+        """Return the sitemap index NukeViet serves at /sitemap.xml."""
+        return f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{self.base_url}/sitemap-vi.news.xml</loc></sitemap></sitemapindex>'
+
+    def sitemap(self) -> str:
+        """Return the news module sitemap: every article."""
+        urls = "".join(
+            f"<url><loc>{self.article_url(a)}</loc><lastmod>{(a.edited or a.published).isoformat()}</lastmod></url>" for a in self.articles
+        )
+        return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+
+    def rss(self) -> str:
+        """Return the news module RSS: the ten newest articles."""
+        items = "".join(
+            f"<item><title>{esc(a.title)}</title><link>{self.article_url(a)}</link><guid isPermaLink=\"false\">news_{a.id}</guid>"
+            f"<description>{esc(a.summary)}</description><pubDate>{format_datetime(a.published)}</pubDate></item>"
+            for a in self.articles[:10]
+        )
+        return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Tin tức - {esc(self.name)}</title><link>{self.base_url}/news/</link><description>{esc(self.name)}</description><language>vi</language>{items}</channel></rss>'
+
+
+# --- SharePoint 2010 publishing, Đồng Nai flavour (newsdetail.aspx) -------------------------
+
+SHAREPOINT_CATS = {"1": "Tin hoạt động", "2": "Kinh tế", "3": "Văn hóa - Xã hội"}
+# The detail page's date line is inferred (vn-portals.md does not record it for this flavour).
+
+
+class SharePointSite(ReplicaSite):
+    """SharePoint 2010 publishing portal: /Pages/news.aspx?CatId=&Page= listings, no feed, no sitemap."""
+
+    family = "sharepoint"
+
+    def article_url(self, article: DemoArticle) -> str:
+        return f"{self.base_url}/Pages/newsdetail.aspx?CatId={article.cat}&NewsId={article.id}"
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
+        # IIS: paths are case-insensitive.
+        lower = path.lower()
+        if lower == "/":
+            return Reply(302, b"", headers=(("Location", self.base_url + "/Pages/home.aspx"),))
+        if lower == "/robots.txt":
+            return Reply(200, b"User-agent: *\nDisallow: /_layouts/\nDisallow: /_vti_bin/\nDisallow: /_catalogs/\n", "text/plain")
+        if lower == "/pages/home.aspx":
+            return self.page("Trang chủ", self.cards(self.articles[:PER_PAGE], "Tin nổi bật"))
+        if lower == "/pages/news.aspx":
+            return self.listing(_first(query, "catid"), _first(query, "page") or "1")
+        if lower == "/pages/newsdetail.aspx":
+            return self.detail(_first(query, "newsid"))
+        return not_found()
+
+    def listing(self, cat: str, page_text: str) -> Reply:
+        """Return a category listing page, GET-paginated with Page=N."""
+        if cat not in SHAREPOINT_CATS or not page_text.isdigit():
+            return not_found()
+        items = [a for a in self.articles if a.cat == cat]
+        page, pages = int(page_text), max(1, -(-len(items) // PER_PAGE))
+        chunk = items[(page - 1) * PER_PAGE : page * PER_PAGE]
+        pager = " ".join(
+            f'<span class="current">{n}</span>' if n == page else f'<a href="news.aspx?CatId={cat}&amp;Page={n}">{n}</a>'
+            for n in range(1, pages + 1)
+        )
+        if page < pages:
+            pager += f' <a class="next" href="news.aspx?CatId={cat}&amp;Page={page + 1}">Trang sau »</a>'
+        body = self.cards(chunk, SHAREPOINT_CATS[cat]) + f'<div class="pager">{pager}</div>'
+        return self.page(SHAREPOINT_CATS[cat], body)
+
+    def cards(self, items: list[DemoArticle], heading: str) -> str:
+        """Return listing cards: linked title, date, teaser."""
+        cards = "".join(
+            f"""<div class="news-item"><a href="newsdetail.aspx?CatId={a.cat}&amp;NewsId={a.id}"><img src="/PictureLinks/_w/{a.id}_jpg.jpg" alt=""></a>
+<a class="news-title" href="newsdetail.aspx?CatId={a.cat}&amp;NewsId={a.id}">{esc(a.title)}</a> <span class="news-date">({a.published:%d/%m/%Y})</span>
+<p class="news-sapo">{esc(a.paragraphs[0][:180].rsplit(" ", 1)[0])}...</p></div>"""
+            for a in items
+        )
+        return f'<div class="news-list"><h2 class="cat-title">{esc(heading)}</h2>{cards}</div>'
+
+    def detail(self, news_id: str) -> Reply:
+        """Return an article page, or the platform's soft 404 (HTTP 200)."""
+        article = next((a for a in self.articles if str(a.id) == news_id), None)
+        if article is None:
+            return self.page("Thông báo", '<div class="news-detail"><p>Bài viết không tồn tại hoặc đã bị xóa.</p></div>')
+        return self.page(article.title, self.detail_body(article))
+
+    def detail_body(self, a: DemoArticle) -> str:
+        """Return the custom news web part: title, date line, Word-pasted rich text."""
+        hour = a.published.hour % 12 or 12
+        marker = "SA" if a.published.hour < 12 else "CH"
+        shown = f"{a.published:%d/%m/%Y} {hour}:{a.published:%M} {marker}"
+        image = f"/Hnh nh hot ng/{a.image}"
+        first, rest = a.paragraphs[0], a.paragraphs[1:]
+        body = f'<p class="MsoNormal"><span style="font-family:\'times new roman\',serif">{esc(first)}</span></p>'
+        body += f'<p><a href="{image}">{esc(a.image)}</a></p><p style="text-align:center"><img src="{image}" alt=""></p>'
+        body += f'<p style="text-align:center"><em>{esc(a.caption)}</em></p>'
+        body += "".join(f'<p class="MsoNormal"><span style="font-family:\'times new roman\',serif">{esc(p)}</span></p>' for p in rest)
+        body += f'<p class="MsoNormal" style="text-align:right"><b>{esc(a.author)}</b></p>'
+        others = "".join(
+            f'<li><a href="newsdetail.aspx?CatId={o.cat}&amp;NewsId={o.id}">{esc(o.title)}</a> ({o.published:%d/%m/%Y})</li>'
+            for o in self.articles
+            if o.cat == a.cat and o.id != a.id
+        )[:4000]
+        return f"""<div class="news-detail"><h1 class="NewsTitle">{esc(a.title)}</h1>
+<div class="NewsDate">Ngày đăng: {shown}</div>
+<div class="ExternalClass5F0A2C8E36E94D3C9A1B7E2D4F6C8A10">{body}</div>
+<div class="tool-bar"><a href="javascript:window.print()">In trang</a> | <a href="#">Gửi email</a> | <a href="#">Về đầu trang</a></div>
+<div class="other-news"><h3>Các tin khác</h3><ul>{others}</ul></div></div>"""
+
+    def page(self, title: str, main: str) -> Reply:
+        """Wrap main content in the portal layout (table layout, left sidebar before content)."""
+        latest = "".join(
+            f'<li><a href="newsdetail.aspx?CatId={a.cat}&amp;NewsId={a.id}">{esc(a.title)}</a>({a.published:%d/%m/%Y} {a.published.hour % 12 or 12}:{a.published:%M} {"SA" if a.published.hour < 12 else "CH"})</li>'
+            for a in self.articles[:6]
+        )
+        menu = "".join(f'<li><a href="/Pages/news.aspx?CatId={k}">{esc(v)}</a></li>' for k, v in SHAREPOINT_CATS.items())
+        doc = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html dir="ltr" lang="vi-VN"><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><meta name="GENERATOR" content="Microsoft SharePoint">
+<title>{esc(self.name)}</title><link rel="stylesheet" type="text/css" href="/Style Library/css/dongnai.css"></head>
+<body><form name="aspnetForm" method="post" action="#" id="aspnetForm"><div id="s4-workspace"><div id="s4-bodyContainer">
+<div class="header"><div class="top-date"><script type="text/javascript">/* cached */</script>Thứ sáu, ngày 4/3/2022</div>
+<div class="banner"><img src="/Style Library/images/banner.png" alt="{esc(self.name)}"></div>
+<marquee class="event">Thông báo sự kiện: Nhiệt liệt chào mừng kỷ niệm 48 năm Ngày giải phóng miền Nam, thống nhất đất nước (30/4/1975-30/4/2023).</marquee>
+<div class="theme-picker"><a href="#" title="red">Màu đỏ</a> <a href="#" title="blue">Màu xanh nước biển</a> <a href="#" title="yellow">Màu vàng</a> <a href="#" title="green">Màu xanh lá cây</a></div>
+<ul class="topmenu"><li><a href="/Pages/home.aspx">Trang chủ</a></li><li><a href="/Pages/gioi-thieu.aspx">Giới thiệu</a></li>{menu}<li><a href="/Pages/hoi-dap.aspx">Hỏi đáp</a></li></ul></div>
+<table class="s4-wpTopTable" width="100%"><tr><td class="left-col" valign="top">
+<div class="WebPartWPQ1"><h3>Tin mới nhất</h3><ul class="latest">{latest}</ul></div>
+<div class="WebPartWPQ3"><h3>Liên kết webiste</h3><select name="ctl00$g_0b7d2c3e_1f4a_4b5c_9d8e_7f6a5b4c3d2e$ctl00"><option>-- Website thường dùng --</option><option>Cổng TTĐT tỉnh Đồng Nai</option><option>Báo Đồng Nai</option></select></div>
+<div class="WebPartWPQ4"><h3>Số lượt truy cập</h3><p>Trong ngày: <img src="/Style Library/images/6.png" alt=""><img src="/Style Library/images/2.png" alt=""></p><p>Tất cả: <img src="/Style Library/images/9.png" alt=""><img src="/Style Library/images/1.png" alt=""></p></div>
+<div class="WebPartWPQ5" id="eGate_DivCityWebMain"><h3>Một cửa điện tử</h3><p>Tiếp nhận: 1.204 hồ sơ</p><p>98,7% hồ sơ đúng hẹn</p></div>
+</td><td class="main-col" valign="top"><div id="ctl00_g_5a1e6f2b_8c3d_4e9a_b7f1_2d4c6e8a0b13" class="WebPartWPQ2">{main}</div></td></tr></table>
+<div class="footer"><p><strong>UỶ BAN NHÂN DÂN {esc(self.unit.upper())}</strong></p>
+<p>Trụ sở : KP Hiệp Tâm 1, Thị trấn Định Quán, Huyện Định Quán, Tỉnh Đồng Nai</p>
+<p>Điện Thoại: 02513.851.134; Fax: 02513.851.046, 02513.612.507</p>
+<p>Website: http://dinhquan.dongnai.gov.vn - Email: ubnd-dq@dongnai.gov.vn</p>
+<p>Chịu trách nhiệm xuất bản:Bà Nguyễn Thị Diễm Châu - Phó Chủ tịch UBND huyện - Trưởng Ban biên tập</p>
+<p>Cơ quan chủ quản: UBND huyện Định Quán.</p></div></div></div></form></body></html>"""
+        return Reply(200, doc.encode("utf-8"))
+
+
+def _first(query: dict[str, list[str]], name: str) -> str:
+    """Return a query parameter's first value, matching its name case-insensitively (IIS)."""
+    for key, values in query.items():
+        if key.lower() == name:
+            return values[0]
+    return ""
+
+
+# --- A NukeViet portal with broken pages, for the bad-input tests ----------------------------
+
+
+class FaultyNukeVietSite(NukeVietSite):
+    """A NukeViet replica where some article URLs answer with a PDF, an oversized page or a 500."""
+
+    def __init__(self, *args, faults: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.faults = faults
+
+    def article_reply(self, article: DemoArticle) -> Reply:
+        kind = self.faults.get(article.id)
+        if kind == "pdf":
+            return Reply(200, b"%PDF-1.4\n% replica\n" + b"0" * 2000, "application/pdf")
+        if kind == "huge":
+            page = super().article_reply(article)
+            return Reply(200, page.body + b"<!--" + b"x" * 3_000_000 + b"-->")
+        if kind == "error":
+            return Reply(500, b"<html><body>Server Error in '/' Application.</body></html>")
+        return super().article_reply(article)
+
+    def expected(self) -> list[dict]:
+        return [e for e, a in zip(super().expected(), self.articles) if a.id not in self.faults]
+
+
+@dataclass
+class ReplicaSet:
+    """The replica portals of the demo and of the tests."""
+
+    sites: list[ReplicaSite] = field(default_factory=list)
+
+
+def demo_sites() -> list[ReplicaSite]:
+    """Return the demo's replica portals: one NukeViet and one SharePoint portal."""
+    return [
+        NukeVietSite(
+            "demo.vinh-thanh",
+            "Huyện ủy Vĩnh Thạnh (bản sao)",
+            "Cần Thơ",
+            "Huyện Vĩnh Thạnh",
+            load_articles("articles_nukeviet"),
+        ),
+        SharePointSite(
+            "demo.dinh-quan",
+            "UBND huyện Định Quán (bản sao)",
+            "Đồng Nai",
+            "Huyện Định Quán",
+            load_articles("articles_sharepoint"),
+        ),
+    ]
+
+
+# Strings of page furniture on the replica pages; none may appear in an archived article's text.
+FURNITURE = (
+    # headers
+    "Thông báo sự kiện",
+    "Nhiệt liệt chào mừng kỷ niệm 48 năm",
+    "Màu xanh nước biển",
+    "Màu xanh lá cây",
+    "Cơ quan của Đảng bộ, chính quyền",
+    # counters
+    "Đang truy cập",
+    "Tháng hiện tại",
+    "Tổng lượt truy cập",
+    "Số lượt truy cập",
+    "Trong ngày:",
+    "Tất cả:",
+    "2,714,803",
+    # polls and ratings
+    "Bạn quan tâm nội dung nào nhất",
+    "Bình chọn",
+    "Thủ tục hành chính, dịch vụ công",
+    "Tổng số điểm của bài viết",
+    "Click để đánh giá bài viết",
+    # menus, tools, widgets
+    "Trang chủ",
+    "Giới thiệu",
+    "Hỏi đáp",
+    "Liên kết webiste",
+    "Website thường dùng",
+    "Một cửa điện tử",
+    "hồ sơ đúng hẹn",
+    "In trang",
+    "Gửi email",
+    "Về đầu trang",
+    "Tags:",
+    "Giao diện máy tính",
+    # other-news lists
+    "Tin mới nhất",
+    "Những tin mới hơn",
+    "Những tin cũ hơn",
+    "Các tin khác",
+    "Tin cùng chuyên mục",
+    # footers
+    "Trụ sở :",
+    "Điện Thoại:",
+    "Chịu trách nhiệm",
+    "Cơ quan chủ quản",
+    "Ghi rõ nguồn khi phát hành lại",
+    "Powered by NukeViet",
+    "Số 02 đường 3/2",
+    # session notice
+    "Bạn đã không sử dụng Site",
+    "Thời gian chờ",
+    "duy trì trạng thái đăng nhập",
+    # image file names left as text
+    ".jpg",
+)

@@ -1,0 +1,50 @@
+"""Streamed exports of the articles table: CSV, JSON and JSON Lines, one row in memory at a time."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from scraper.archive import EXPORT_COLUMNS
+
+FORMATS = ("csv", "json", "jsonl")
+
+
+def write_rows(rows: Iterable[dict], fmt: str, out: TextIO) -> int:
+    """Write rows to out in the format; return how many were written."""
+    writer = {"csv": _write_csv, "json": _write_json, "jsonl": _write_jsonl}[fmt]
+    return writer(rows, out)
+
+
+def _write_csv(rows: Iterable[dict], out: TextIO) -> int:
+    """Write a header and one line per row (RFC 4180 quoting; newlines inside text are kept)."""
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def _write_json(rows: Iterable[dict], out: TextIO) -> int:
+    """Write one JSON array, element by element."""
+    count = 0
+    out.write("[")
+    for row in rows:
+        out.write(",\n" if count else "\n")
+        out.write(json.dumps(row, ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
+    """Write one JSON object per line."""
+    count = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,273 @@
+"""Article extraction: one pure function from page bytes to title, date, author, text and summary.
+
+trafilatura does the text; around it we (1) cut the article's own container out of the page
+(from a family's hint, or by climbing from the title), (2) drop link lists such as "Tin mới nhất"
+with their headings, (3) read the date only after the title, so the header's today-line is
+never taken, and (4) take the byline off the end of the text into `author`. Cutting first makes
+trafilatura's job smaller as well as cleaner.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib.metadata import version
+
+import lxml.html
+from lxml import etree
+from trafilatura import bare_extraction
+
+from scraper.registry import Hints
+from scraper.vietnamese import clean_line, contains_date, nfc, parse_vn_datetime
+
+EXTRACTOR_VERSION = f"govnews-extract/1 trafilatura/{version('trafilatura')}"
+MIN_TEXT_CHARS = 200
+MIN_CONTAINER_CHARS = 400
+MAX_DATE_LINE_CHARS = 80
+DATE_SEARCH_NODES = 12  # text nodes after the title searched for the article's own date
+_IMAGE_NAME = re.compile(r"^\S*\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.IGNORECASE)
+_COUNTS = re.compile(r"^[\d.,\s]+$")
+_TERMINAL = (".", ":", "!", "?", ";", "…", ",", ")")
+
+
+class NotAnArticle(ValueError):
+    """The page is not an article (a listing, a notice, an empty page); the message says why."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What extraction found on one article page."""
+
+    title: str
+    published_at: str | None
+    published_raw: str
+    date_precision: str
+    date_source: str
+    author: str
+    text: str
+    summary: str
+
+
+def extract_article(html: str | bytes, url: str, hints: Hints = Hints()) -> Extracted:
+    """Extract title, date, text and metadata from one article page."""
+    root = _parse(html)
+    for bad in root.xpath("//script|//style|//noscript|//form//select|//iframe"):
+        _drop(bad)
+    title_el = _title_element(root, hints)
+    if title_el is None:
+        raise NotAnArticle("no title element")
+    title = clean_line(title_el.text_content())
+    container = _container(root, title_el, hints)
+    raw_date, date_source = _date_text(root, title_el, hints)
+    _drop_furniture(container, hints)
+    if _teaser_links(container) >= 3:
+        raise NotAnArticle("listing page: 3 or more teaser links")
+    parsed = parse_vn_datetime(raw_date) if raw_date else None
+    summary = _summary(root, hints)
+    lines = _text_lines(container, url, title, raw_date, summary)
+    author = _byline(lines)
+    if author:
+        lines = lines[:-1]
+    text = "\n\n".join(lines)
+    if len(text) < MIN_TEXT_CHARS:
+        raise NotAnArticle(f"text too short ({len(text)} chars)")
+    return Extracted(
+        title=title,
+        published_at=parsed.isoformat() if parsed else None,
+        published_raw=clean_line(raw_date),
+        date_precision=parsed.precision if parsed else "",
+        date_source=date_source if parsed else "",
+        author=author,
+        text=text,
+        summary=summary or lines[0],
+    )
+
+
+def _parse(html: str | bytes) -> lxml.html.HtmlElement:
+    """Parse a page; bytes are decoded by their BOM, as UTF-8, or by their meta charset."""
+    if isinstance(html, bytes):
+        html = decode_html(html)
+    if not html.strip():
+        raise NotAnArticle("empty page")
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise NotAnArticle(f"unparsable HTML: {exc}") from None
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
+
+
+def decode_html(body: bytes, declared: str = "") -> str:
+    """Decode page bytes: BOM, strict UTF-8, the page's meta charset, the HTTP charset, cp1252."""
+    if body.startswith(b"\xef\xbb\xbf"):
+        return body[3:].decode("utf-8", errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    match = _META_CHARSET.search(body[:4096])
+    for charset in (match.group(1).decode("ascii") if match else "", declared, "cp1252"):
+        if charset:
+            try:
+                return nfc(body.decode(charset, errors="replace"))
+            except LookupError:
+                continue
+    return body.decode("utf-8", errors="replace")
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove an element but keep the text that follows it (its tail)."""
+    element.drop_tree() if isinstance(element, lxml.html.HtmlElement) else element.getparent().remove(element)
+
+
+def _title_element(root: lxml.html.HtmlElement, hints: Hints) -> lxml.html.HtmlElement | None:
+    """Return the element holding the article title: the hint's, else the best visible h1."""
+    if hints.title_css:
+        found = root.cssselect(hints.title_css)
+        return found[0] if found else None
+    headings = [h for h in root.iter("h1") if clean_line(h.text_content()) and not _hidden(h)]
+    if not headings:
+        return None
+    og = root.xpath("string(//meta[@property='og:title']/@content)")
+    for heading in headings:
+        if og and clean_line(heading.text_content()) == clean_line(og):
+            return heading
+    return max(headings, key=lambda h: len(h.text_content()))
+
+
+def _hidden(element: lxml.html.HtmlElement) -> bool:
+    """Tell whether an element is hidden by the usual classes or inline style."""
+    classes = set((element.get("class") or "").split())
+    return bool(classes & {"hidden", "hide", "d-none", "sr-only"}) or "display:none" in (
+        element.get("style") or ""
+    ).replace(" ", "")
+
+
+def _container(root: lxml.html.HtmlElement, title_el: lxml.html.HtmlElement, hints: Hints) -> lxml.html.HtmlElement:
+    """Return the element holding the whole article: the hint's, else the title's nearest ancestor with body text."""
+    if hints.article_css:
+        found = root.cssselect(hints.article_css)
+        if found:
+            return found[0]
+    for ancestor in title_el.iterancestors():
+        if _own_text_chars(ancestor) >= MIN_CONTAINER_CHARS:
+            return ancestor
+    return root
+
+
+def _own_text_chars(element: lxml.html.HtmlElement) -> int:
+    """Count the characters of text in an element that are not link text."""
+    total = len(element.text_content())
+    links = sum(len(a.text_content()) for a in element.iter("a"))
+    return total - links
+
+
+def _drop_furniture(container: lxml.html.HtmlElement, hints: Hints) -> None:
+    """Remove the hint's furniture and every link list (with the heading just before it)."""
+    for selector in hints.drop_css:
+        for element in container.cssselect(selector):
+            _drop(element)
+    for element in list(container.iter("ul", "ol", "div", "table", "p")):
+        if element.getparent() is not None and _is_link_list(element):
+            heading = element.getprevious()
+            if heading is not None and _is_heading(heading):
+                _drop(heading)
+            _drop(element)
+
+
+def _is_link_list(element: lxml.html.HtmlElement) -> bool:
+    """Tell whether an element is mostly links: a menu, a related-news list, a tool bar."""
+    links = element.findall(".//a")
+    text = clean_line(element.text_content())
+    if not links or not text:
+        return False
+    link_chars = sum(len(clean_line(a.text_content())) for a in links)
+    if element.tag in ("ul", "ol"):
+        return link_chars / len(text) >= 0.5
+    return len(links) >= 2 and link_chars / len(text) >= 0.6
+
+
+def _is_heading(element: lxml.html.HtmlElement) -> bool:
+    """Tell whether an element is a short heading (h2-h6 or a short bold paragraph)."""
+    text = clean_line(element.text_content())
+    return bool(text) and len(text) <= 60 and (
+        element.tag in ("h2", "h3", "h4", "h5", "h6") or element.find(".//strong") is not None
+    )
+
+
+def _teaser_links(container: lxml.html.HtmlElement) -> int:
+    """Count links that stand alone as a title (a listing's teasers), not inside a sentence."""
+    count = 0
+    for link in container.iter("a"):
+        text = clean_line(link.text_content())
+        parent_text = clean_line(link.getparent().text_content())
+        if len(text) >= 25 and not _IMAGE_NAME.match(text) and len(text) >= 0.6 * len(parent_text):
+            count += 1
+    return count
+
+
+def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
+    """Return the article's own date text and where it came from; never the header's today-line."""
+    if hints.date_css:
+        for element in root.cssselect(hints.date_css):
+            text = clean_line(element.text_content())
+            if contains_date(text):
+                return text, f"css:{hints.date_css}"
+    # The header (with its today-line) precedes the title in every layout: search after it.
+    seen = 0
+    for node in title_el.itersiblings():
+        for text in node.itertext():
+            text = clean_line(text)
+            if not text:
+                continue
+            # a date line is short; a date inside a body paragraph is not the article's date
+            if len(text) <= MAX_DATE_LINE_CHARS and contains_date(text):
+                return text, "near-title"
+            seen += 1
+            if seen >= DATE_SEARCH_NODES:
+                return "", ""
+    return "", ""
+
+
+def _summary(root: lxml.html.HtmlElement, hints: Hints) -> str:
+    """Return the lead paragraph named by the hint, or empty."""
+    if hints.summary_css:
+        found = root.cssselect(hints.summary_css)
+        if found:
+            return clean_line(found[0].text_content())
+    return ""
+
+
+def _text_lines(container, url: str, title: str, raw_date: str, summary: str) -> list[str]:
+    """Return the body's paragraphs from trafilatura, without title, date line and file names."""
+    fragment = lxml.html.tostring(container, encoding="unicode")
+    result = bare_extraction(
+        f"<html><body>{fragment}</body></html>", url=url, with_metadata=False, favor_recall=True
+    )
+    text = result.as_dict().get("text") if result else ""
+    lines = [clean_line(line) for line in (text or "").splitlines()]
+    date_line = clean_line(raw_date)
+    kept = []
+    for line in lines:
+        if not line or line == title or (date_line and line == date_line):
+            continue
+        if _IMAGE_NAME.match(line) or (not kept and _COUNTS.match(line)):
+            continue
+        kept.append(line)
+    if summary and summary not in kept:
+        kept.insert(0, summary)
+    return kept
+
+
+def _byline(lines: list[str]) -> str:
+    """Return the last line when it is a byline (a short name without a full stop), else ''."""
+    if len(lines) < 2:
+        return ""
+    last = lines[-1]
+    words = last.split()
+    if len(last) > 60 or len(words) > 8 or last.endswith(_TERMINAL) or not last[0].isupper():
+        return ""
+    if contains_date(last) or any(c.isdigit() for c in last):
+        return ""
+    return last

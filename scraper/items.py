@@ -1,0 +1,81 @@
+"""The Article item. Each field's docstring is the data dictionary (docs and Datasette use it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+@dataclass
+class Article:
+    """One article as fetched and extracted, before it is stored."""
+
+    portal_id: str
+    """Registry id of the portal that published the article, e.g. `can-tho.vinh-thanh`."""
+    url: str
+    """The URL the article was fetched from (after redirects)."""
+    canonical_url: str = ""
+    """The URL in canonical form (lower-case host, no fragment or tracking parameters); one row each."""
+    title: str = ""
+    """The article's headline as the portal shows it, without the portal's name."""
+    published_at: str | None = None
+    """Publication time in ISO 8601 with the +07:00 offset; NULL when the page shows no date."""
+    published_raw: str = ""
+    """The date text exactly as the page showed it, e.g. `Thứ hai - 17/07/2023 05:44`."""
+    date_precision: str = ""
+    """How precise `published_at` is: `minute` or `day` (midnight is then a placeholder)."""
+    date_source: str = ""
+    """Where the date came from: `css:<selector>`, `near-title`, `meta`, or empty when none."""
+    author: str = ""
+    """The byline at the end of the article (a name, or name and unit), when there is one."""
+    text: str = ""
+    """The article body as plain text in NFC, paragraphs separated by blank lines, without page furniture or byline."""
+    summary: str = ""
+    """The lead paragraph (sapo) the portal shows under the title, or the first paragraph."""
+    category: str = ""
+    """The portal's section or category for the article, when the page names it."""
+    language: str = "vi"
+    """ISO 639-1 language code of the text."""
+    content_hash: str = ""
+    """SHA-256 of the normalised text; equal hashes mean the same text."""
+    source: str = "live"
+    """Where the page came from: `live` (the portal), `wayback`, `commoncrawl` or `warc`."""
+    capture_url: str = ""
+    """For web-archive rows, the capture's own URL."""
+    captured_at: str = ""
+    """For web-archive rows, when the capture was made (ISO 8601)."""
+    fetched_at: str = ""
+    """When this copy of the page was fetched (ISO 8601, UTC)."""
+    extractor_version: str = ""
+    """Version of govnews's extraction and of trafilatura that produced the text."""
+    raw_html: bytes = field(default=b"", repr=False)
+    """The page as fetched (stored gzip'd in `raw_pages`, not in `articles`)."""
+    raw_headers: dict = field(default_factory=dict, repr=False)
+    """HTTP response headers of the fetch (stored in `raw_pages`)."""
+    http_status: int = 200
+    """HTTP status of the fetch."""
+
+
+# Fields of Article that are not columns of the articles table.
+RAW_FIELDS = ("raw_html", "raw_headers", "http_status", "fetched_at")
+
+
+def column_descriptions() -> dict[str, str]:
+    """Return {field name: docstring} for the Article fields that are articles columns."""
+    docs = _field_docstrings()
+    return {f.name: docs.get(f.name, "") for f in fields(Article) if f.name not in RAW_FIELDS}
+
+
+def _field_docstrings() -> dict[str, str]:
+    """Read the attribute docstrings of Article from its source."""
+    import ast
+    import inspect
+    import textwrap
+
+    tree = ast.parse(textwrap.dedent(inspect.getsource(Article)))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    docs = {}
+    for node, after in zip(body, body[1:]):
+        if isinstance(node, ast.AnnAssign) and isinstance(after, ast.Expr):
+            if isinstance(after.value, ast.Constant) and isinstance(after.value.value, str):
+                docs[node.target.id] = after.value.value  # type: ignore[union-attr]
+    return docs

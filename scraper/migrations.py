@@ -1,0 +1,68 @@
+"""Schema migrations of the archive. Add a new function to change the schema; never edit an applied one."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("govnews")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Create portals, articles (with FTS), article_versions, raw_pages and crawl_runs."""
+    db["portals"].create(
+        {
+            "id": str, "name": str, "province": str, "unit": str, "level": str, "base_url": str,
+            "family": str, "status": str, "successor": str, "updated_at": str,
+        },
+        pk="id",
+    )
+    db["articles"].create(
+        {
+            "id": int, "portal_id": str, "url": str, "canonical_url": str, "title": str,
+            "published_at": str, "published_raw": str, "date_precision": str, "date_source": str,
+            "author": str, "text": str, "summary": str, "category": str, "language": str,
+            "content_hash": str, "duplicate_of": int, "cluster_id": str, "source": str,
+            "capture_url": str, "captured_at": str, "first_seen_at": str, "last_seen_at": str,
+            "gone_at": str, "extractor_version": str,
+        },
+        pk="id",
+        foreign_keys=[("portal_id", "portals", "id"), ("duplicate_of", "articles", "id")],
+        not_null={"portal_id", "url", "canonical_url"},
+    )
+    db["articles"].create_index(["canonical_url"], unique=True)
+    db["articles"].create_index(["portal_id", "published_at"])
+    db["articles"].create_index(["content_hash"])
+    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True,
+                              tokenize="unicode61 remove_diacritics 2")
+    db["article_versions"].create(
+        {"id": int, "article_id": int, "title": str, "text": str, "content_hash": str,
+         "first_seen_at": str, "replaced_at": str},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["raw_pages"].create(
+        {"id": int, "article_id": int, "url": str, "fetched_at": str, "http_status": int,
+         "headers": str, "sha256": str, "html_gz": bytes},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["raw_pages"].create_index(["article_id", "sha256"], unique=True)
+    db["crawl_runs"].create(
+        {
+            "id": int, "run_id": str, "portal_id": str, "spider": str, "started_at": str,
+            "finished_at": str, "status": str, "finish_reason": str, "pages_fetched": int,
+            "articles_new": int, "articles_unchanged": int, "articles_changed": int,
+            "skipped": int, "errors": int, "error_summary": str, "stats": str,
+        },
+        pk="id",
+    )
+    db["crawl_runs"].create_index(["portal_id", "started_at"])
+    # What researchers browse: articles with their portal's province and level, and a month to facet on.
+    db.create_view(
+        "news",
+        """SELECT a.id, a.portal_id, p.province, p.level, substr(a.published_at, 1, 7) AS month,
+                  a.published_at, a.title, a.author, a.summary, a.text, a.url, a.source,
+                  a.duplicate_of, a.first_seen_at
+           FROM articles a JOIN portals p ON p.id = a.portal_id""",
+    )

@@ -1,0 +1,79 @@
+"""One crawl_runs row per portal run, written from the Scrapy stats when the spider closes."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from scraper.archive import Archive, utc_now
+
+logger = logging.getLogger(__name__)
+
+
+def run_status(stats: dict, reason: str) -> str:
+    """Return 'ok' or 'failed' for a portal run.
+
+    A run failed when it did not finish by itself, when no page of the portal answered at all
+    (unreachable, refused, every page an error), or when our own code raised.
+    """
+    answered = sum(v for k, v in stats.items() if k.startswith("downloader/response_status_count/2"))
+    if reason != "finished" or answered == 0 or stats.get("spider_exceptions/count", 0):
+        return "failed"
+    return "ok"
+
+
+def error_summary(stats: dict) -> str:
+    """Return the run's errors by kind, most frequent first, as one line."""
+    kinds = {
+        k.removeprefix("archive/errors/"): v for k, v in stats.items() if k.startswith("archive/errors/")
+    }
+    return ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+
+class CrawlRunRecorder:
+    """Record each portal run in the archive's crawl_runs table."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.db_path = crawler.settings["ARCHIVE_DB_PATH"]
+        self.run_id = crawler.settings.get("ARCHIVE_RUN_ID", "")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "CrawlRunRecorder":
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_closed(self, spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        portal_id = getattr(getattr(spider, "portal", None), "id", spider.name)
+        row = {
+            "run_id": self.run_id,
+            "portal_id": portal_id,
+            "spider": spider.name,
+            "started_at": stats["start_time"].replace(microsecond=0).isoformat(),
+            "finished_at": utc_now(),
+            "status": run_status(stats, reason),
+            "finish_reason": reason,
+            "pages_fetched": stats.get("response_received_count", 0),
+            "articles_new": stats.get("archive/articles_new", 0),
+            "articles_unchanged": stats.get("archive/articles_unchanged", 0),
+            "articles_changed": stats.get("archive/articles_changed", 0),
+            "skipped": sum(v for k, v in stats.items() if k.startswith("archive/skipped/")),
+            "errors": sum(v for k, v in stats.items() if k.startswith("archive/errors/")),
+            "error_summary": error_summary(stats),
+            "stats": json.dumps(stats, default=str, ensure_ascii=False, sort_keys=True),
+        }
+        archive = Archive(self.db_path)
+        try:
+            archive.record_run(row)
+        finally:
+            archive.close()
+        log = logger.info if row["status"] == "ok" else logger.error
+        log("%s: run %s: %d pages, %d new, %d unchanged, %d changed, %d skipped, %d errors%s",
+            portal_id, row["status"], row["pages_fetched"], row["articles_new"],
+            row["articles_unchanged"], row["articles_changed"], row["skipped"], row["errors"],
+            f" ({row['error_summary']})" if row["error_summary"] else "")

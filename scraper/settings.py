@@ -1,0 +1,65 @@
+"""Scrapy settings of govnews. Our own settings are prefixed ARCHIVE_.
+
+The defaults are for real portals: polite, robots.txt obeyed, one request at a time per host.
+The demo and the tests override them for replicas on loopback (see LOOPBACK_SETTINGS).
+"""
+
+import os
+
+BOT_NAME = "govnews"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- govnews ---------------------------------------------------------------------------------
+ARCHIVE_DB_PATH = "archive.db"
+ARCHIVE_REGISTRY = "spiders/portals.toml"
+ARCHIVE_RUN_ID = ""  # set by `govnews crawl`; one id for all portals of one run
+ARCHIVE_CONTACT_URL = "https://github.com/govnews/govnews"  # operators: set your own
+ARCHIVE_MAX_PAGE_BYTES = 8 * 1024 * 1024
+ARCHIVE_MAX_PAGES = 5000  # per portal and run
+ARCHIVE_GENERIC_MAX_HOPS = 3  # generic spider: link hops from the home page (pagination not counted)
+ARCHIVE_EXTRACT_WORKERS = os.cpu_count() or 2  # processes for extraction, off the reactor thread
+ARCHIVE_EXTRACT_ENABLED = True  # False: fetch only (the bench's fetch ceiling)
+
+# --- politeness (real hosts) -----------------------------------------------------------------
+USER_AGENT = f"govnews/0.1 (research archive of Vietnamese local-government news; +{ARCHIVE_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2
+AUTOTHROTTLE_MAX_DELAY = 60
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+CLOSESPIDER_PAGECOUNT = ARCHIVE_MAX_PAGES
+CLOSESPIDER_ERRORCOUNT = 200
+
+# --- safety: limits and surfaces we do not need -----------------------------------------------
+DOWNLOAD_MAXSIZE = ARCHIVE_MAX_PAGE_BYTES
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+COOKIES_ENABLED = False
+MEMUSAGE_LIMIT_MB = 2048
+
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.dedupe.DedupePipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {"scraper.runs.CrawlRunRecorder": 500}
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Overrides for replica portals on loopback: no delay, no throttling, parallel requests.
+LOOPBACK_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "RETRY_TIMES": 0,
+    "DOWNLOAD_TIMEOUT": 10,
+}

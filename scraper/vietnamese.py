@@ -1,0 +1,96 @@
+"""Vietnamese text and dates: NFC, search folding, day-first dates in Vietnam time (+07:00)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
+
+# Invisible characters that survive HTML decoding and break hashing and search.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u3000]+")
+
+
+def nfc(text: str) -> str:
+    """Return text in Unicode NFC with zero-width characters and soft hyphens removed."""
+    return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+
+
+def clean_line(text: str) -> str:
+    """Return one line of text in NFC with runs of spaces (NBSP included) collapsed."""
+    return _SPACES.sub(" ", nfc(text)).strip()
+
+
+def fold(text: str) -> str:
+    """Return a search key: lower case, no tone marks or diacritics, đ folded to d."""
+    # đ is a letter of its own with no Unicode decomposition, so it is mapped by hand.
+    decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class VnDate:
+    """A date read from a portal page, with how precise the page was."""
+
+    value: datetime
+    precision: str  # "minute" or "day"
+
+    def isoformat(self) -> str:
+        """Return ISO 8601 with the +07:00 offset."""
+        return self.value.isoformat()
+
+
+_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})(?!\d)")
+_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
+_TIME = re.compile(r"(?<![\d/])(\d{1,2})\s*[:hH]\s*(\d{2})(?::(\d{2}))?(?:\s*(SA|CH|AM|PM)\b)?", re.IGNORECASE)
+
+
+def parse_vn_datetime(raw: str) -> VnDate | None:
+    """Read a day-first Vietnamese date (and time if shown) as Vietnam time, or None.
+
+    Understands weekday prefixes ("Thứ hai - 17/07/2023 05:44"), "Đăng ngày 21 - 03 - 2023",
+    "ngày 26 tháng 6 năm 2023", SharePoint's 12-hour "07/06/2023 4:27 CH" (SA = AM, CH = PM),
+    Liferay's "15:55 | 10/07/2026" and ISO 8601. A bare year is never turned into a date.
+    """
+    text = nfc(raw)
+    day_match = _WORDS.search(text) or _DMY.search(text)
+    if day_match:
+        day, month, year = (int(g) for g in day_match.groups())
+        year += 2000 if year < 100 else 0
+        rest = text[: day_match.start()] + " " + text[day_match.end() :]
+    else:
+        iso = _ISO.search(text)
+        if not iso:
+            return None
+        year, month, day = (int(g) for g in iso.groups()[:3])
+        rest = f"{iso.group(4)}:{iso.group(5)}" if iso.group(4) else ""
+    try:
+        date = datetime(year, month, day, tzinfo=VIETNAM_TZ)
+    except ValueError:
+        return None
+    time_match = _TIME.search(rest)
+    if not time_match:
+        return VnDate(date, "day")
+    hour, minute = int(time_match.group(1)), int(time_match.group(2))
+    hour = _to_24_hour(hour, (time_match.group(4) or "").upper())
+    if hour > 23 or minute > 59:
+        return VnDate(date, "day")
+    return VnDate(date.replace(hour=hour, minute=minute), "minute")
+
+
+def _to_24_hour(hour: int, marker: str) -> int:
+    """Turn a 12-hour clock reading with SA/CH (or AM/PM) into a 24-hour one."""
+    if marker in ("CH", "PM") and hour < 12:
+        return hour + 12
+    if marker in ("SA", "AM") and hour == 12:
+        return 0
+    return hour
+
+
+def contains_date(text: str) -> bool:
+    """Tell whether text holds a day-first or worded date."""
+    return bool(_DMY.search(text) or _WORDS.search(text))

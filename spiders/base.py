@@ -1,0 +1,139 @@
+"""PortalSpider: what every portal spider does; family spiders add data and discovery."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from scraper.archive import Archive, utc_now
+from scraper.extract import EXTRACTOR_VERSION, NotAnArticle
+from scraper.items import Article
+from scraper.pool import extract_in_pool
+from scraper.registry import Hints, Portal, load_registry, select_portals
+from scraper.urls import canonical_url, same_host
+
+logger = logging.getLogger(__name__)
+
+
+class PortalSpider(scrapy.Spider):
+    """Crawl one registry portal: skip archived articles, extract the rest off the reactor thread."""
+
+    family_hints = Hints()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, portal: Portal | str, **kwargs):
+        if isinstance(portal, str):  # `scrapy crawl nukeviet -a portal=<id>`
+            portal = select_portals(load_registry(crawler.settings["ARCHIVE_REGISTRY"]), [portal])[0]
+        spider = super().from_crawler(crawler, *args, portal=portal, **kwargs)
+        spider.setup(portal)
+        return spider
+
+    def setup(self, portal: Portal) -> None:
+        """Bind the spider to its portal and read what the archive already holds."""
+        self.portal = portal
+        self.hints = self.family_hints.merged(portal.hints)
+        self.allowed_domains = [portal.host]
+        archive = Archive(self.settings["ARCHIVE_DB_PATH"])
+        try:
+            # Known at the start of the run: paging stops on listing pages holding only these.
+            self.known = archive.known_urls(portal.id)
+        finally:
+            archive.close()
+        self.workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS")
+        self.extract_enabled = self.settings.getbool("ARCHIVE_EXTRACT_ENABLED")
+        logger.info("%s: %s spider, %d articles already archived", portal.id, self.name, len(self.known))
+
+    def absolute(self, url: str) -> str:
+        """Return a registry or hint URL made absolute against the portal's base URL."""
+        return urljoin(self.portal.base_url, url)
+
+    # --- articles ----------------------------------------------------------------------------
+
+    def is_known(self, url: str) -> bool:
+        """Tell whether an article URL was archived before this run."""
+        return canonical_url(url) in self.known
+
+    def article_requests(self, urls: Iterable[str]) -> Iterable[scrapy.Request]:
+        """Yield requests for the article URLs not archived yet."""
+        for url in urls:
+            if self.is_known(url):
+                self.crawler.stats.inc_value("archive/skipped/known")
+                continue
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+
+    async def parse_article(self, response: Response) -> AsyncIterator[Article]:
+        """Extract one article page into an Article item, or log why it was skipped."""
+        if not self.acceptable(response):
+            return
+        if not self.extract_enabled:
+            return
+        try:
+            extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers)
+        except NotAnArticle as exc:
+            self.skip(response.url, "not_article", str(exc))
+            return
+        yield self.article_item(response, extracted)
+
+    def acceptable(self, response: Response) -> bool:
+        """Tell whether a response is an HTML page of this portal; log a skip otherwise."""
+        if not isinstance(response, TextResponse) or b"html" not in response.headers.get("Content-Type", b"html"):
+            kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
+            self.skip(response.url, "not_html", f"content type {kind}")
+            return False
+        if not same_host(response.url, self.portal.host):
+            self.skip(response.url, "offsite_redirect", f"redirected off {self.portal.host}")
+            return False
+        return True
+
+    def article_item(self, response: Response, extracted) -> Article:
+        """Build the Article item from a response and its extraction."""
+        return Article(
+            portal_id=self.portal.id,
+            url=response.url,
+            title=extracted.title,
+            published_at=extracted.published_at,
+            published_raw=extracted.published_raw,
+            date_precision=extracted.date_precision,
+            date_source=extracted.date_source,
+            author=extracted.author,
+            text=extracted.text,
+            summary=extracted.summary,
+            fetched_at=utc_now(),
+            extractor_version=EXTRACTOR_VERSION,
+            raw_html=response.body,
+            raw_headers={k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
+            http_status=response.status,
+        )
+
+    # --- feeds -------------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
+        """Read article links from an RSS or Atom feed."""
+        selector = scrapy.Selector(text=response.text, type="xml")
+        selector.remove_namespaces()
+        links = selector.xpath("//item/link/text() | //entry/link/@href").getall()
+        logger.info("%s: feed %s lists %d articles", self.portal.id, response.url, len(links))
+        yield from self.article_requests(response.urljoin(link.strip()) for link in links)
+
+    # --- errors and skips --------------------------------------------------------------------
+
+    def skip(self, url: str, reason: str, detail: str) -> None:
+        """Log a page that is not archived, with the reason, and count it."""
+        self.crawler.stats.inc_value(f"archive/skipped/{reason}")
+        logger.info("%s: skipped %s: %s", self.portal.id, url, detail)
+
+    def on_error(self, failure: Failure) -> None:
+        """Log a request that failed (HTTP error, refused, timeout, too large), and count it."""
+        request = failure.request
+        if failure.check(HttpError):
+            kind, detail = f"http_{failure.value.response.status}", f"HTTP {failure.value.response.status}"
+        else:
+            kind, detail = failure.type.__name__, str(failure.value) or failure.type.__name__
+        self.crawler.stats.inc_value(f"archive/errors/{kind}")
+        logger.warning("%s: failed %s: %s", self.portal.id, request.url, detail)
