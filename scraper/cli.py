@@ -251,3 +251,7 @@ def portals_list(registry) -> None:
         raise click.ClickException(str(exc)) from None
     for p in rows:
         click.echo(f"{p.id}\t{p.level}\t{p.family}\t{p.status}\t{p.base_url}")
+
+
+if __name__ == "__main__":
+    cli()

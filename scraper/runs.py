@@ -30,7 +30,7 @@ def error_summary(stats: dict) -> str:
     kinds = {
         k.removeprefix("archive/errors/"): v for k, v in stats.items() if k.startswith("archive/errors/")
     }
-    return ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    return ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 class CrawlRunRecorder:

@@ -51,21 +51,29 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A threaded server that logs a client's dropped connection instead of printing a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        logger.debug("client %s dropped the connection", client_address)
+
+
 class ReplicaServer:
     """Run replica sites on loopback; use as a context manager or call start() and stop()."""
 
     def __init__(self, sites: list[ReplicaSite], port: int = 0):
         self.sites = sites
         self.port = port
-        self._servers: list[ThreadingHTTPServer] = []
+        self._servers: list[_QuietServer] = []
 
     def start(self) -> ReplicaServer:
         """Listen on 127.0.0.<11+i> for site i and serve in background threads (once)."""
         if self._servers:
             return self
         for i, site in enumerate(self.sites):
-            server = ThreadingHTTPServer((f"127.0.0.{FIRST_HOST + i}", self.port), _handler_for(site))
-            server.daemon_threads = True
+            server = _QuietServer((f"127.0.0.{FIRST_HOST + i}", self.port), _handler_for(site))
             host, port = server.server_address[:2]
             site.base_url = f"http://{host}:{port}"
             threading.Thread(target=server.serve_forever, name=f"replica-{site.portal_id}", daemon=True).start()

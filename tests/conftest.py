@@ -1,0 +1,109 @@
+"""Shared fixtures: replica portals on loopback, and real crawls of them through the govnews CLI."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from scraper.demo.server import ReplicaServer
+from scraper.demo.sites import FaultyNukeVietSite, demo_sites, load_articles
+from scraper.settings import LOOPBACK_SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+# The installed console script, as cron calls it; `python -m scraper.cli` where it is not installed.
+_SCRIPT = Path(sys.executable).parent / "govnews"
+GOVNEWS = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "scraper.cli"]
+
+
+@dataclass
+class CrawlResult:
+    """What one `govnews crawl` printed and returned."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def loopback_flags(**extra) -> list[str]:
+    """Return --set flags for crawling replicas on loopback."""
+    flags = []
+    for name, value in {**LOOPBACK_SETTINGS, **extra}.items():
+        flags += ["--set", f"{name}={value}"]
+    return flags
+
+
+def run_govnews(*args: str, cwd: Path, timeout: int = 240) -> CrawlResult:
+    """Run the govnews CLI in a subprocess, as cron or a researcher would."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([*GOVNEWS, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    return CrawlResult(done.returncode, done.stdout, done.stderr)
+
+
+def crawl(registry: Path, db: Path, *portal_ids: str, **settings) -> CrawlResult:
+    """Crawl replica portals into db through `govnews crawl`."""
+    ids = [arg for pid in portal_ids for arg in ("--portal", pid)] or ["--all"]
+    return run_govnews("crawl", *ids, "--registry", str(registry), "--db", str(db),
+                       *loopback_flags(**settings), cwd=db.parent)
+
+
+def rows(db: Path, sql: str, params=()) -> list[sqlite3.Row]:
+    """Return the rows of a query on an archive file."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def free_port() -> int:
+    """Return a TCP port free on 127.0.0.1 now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def replicas():
+    """The demo's replica portals, served on loopback for the whole session."""
+    with ReplicaServer(demo_sites()) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def archive(replicas, tmp_path_factory):
+    """An archive made by crawling the replicas twice: results of both runs and the request counts."""
+    folder = tmp_path_factory.mktemp("archive")
+    registry = replicas.write_registry(folder / "portals.toml")
+    db = folder / "archive.db"
+    before = {site.portal_id: len(site.requests) for site in replicas.sites}
+    first = crawl(registry, db)
+    after_first = {site.portal_id: len(site.requests) for site in replicas.sites}
+    rows_after_first = rows(db, "SELECT count(*) AS n FROM articles")[0]["n"]
+    second = crawl(registry, db)
+    after_second = {site.portal_id: len(site.requests) for site in replicas.sites}
+    return {
+        "db": db,
+        "registry": registry,
+        "first": first,
+        "second": second,
+        "rows_after_first": rows_after_first,
+        "requests_first": {k: after_first[k] - before[k] for k in before},
+        "requests_second": {k: after_second[k] - after_first[k] for k in before},
+    }
+
+
+@pytest.fixture(scope="session")
+def faulty_site():
+    """A NukeViet replica whose articles 102, 103 and 104 answer with a PDF, a 3 MB page and a 500."""
+    return FaultyNukeVietSite(
+        "test.faulty", "Cổng bị lỗi (bản sao)", "Cần Thơ", "Huyện Thử", load_articles("articles_nukeviet"),
+        faults={102: "pdf", 103: "huge", 104: "error"},
+    )
