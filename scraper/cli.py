@@ -169,11 +169,26 @@ def serve_archive(db_path: str, port: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         metadata_path = Path(tmp) / "metadata.json"
         metadata_path.write_text(json.dumps(build_metadata(Path(db_path).stem), ensure_ascii=False), encoding="utf-8")
-        click.echo(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
-        try:
-            subprocess.run(datasette_command(db_path, port, metadata_path), check=False)
-        except KeyboardInterrupt:
-            pass
+        click.echo(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)", nl=True)
+        sys.stdout.flush()
+        run_until_signal(datasette_command(db_path, port, metadata_path))
+
+
+def run_until_signal(command: list[str]) -> int:
+    """Run a child process; SIGTERM or SIGINT to us stops it too (no orphaned Datasette)."""
+    import signal
+
+    child = subprocess.Popen(command)
+
+    def forward(signum, frame) -> None:
+        child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @cli.command()

@@ -1,0 +1,88 @@
+"""`govnews export`: every articles column, Vietnamese intact, filters."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from tests.conftest import rows, run_govnews
+
+
+def export(archive, tmp_path, *args: str) -> str:
+    """Run govnews export to a file and return the file's path."""
+    out = tmp_path / "export.out"
+    result = run_govnews("export", "--db", str(archive["db"]), *args, "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return str(out)
+
+
+def article_columns(archive) -> list[str]:
+    """Return the columns of the articles table."""
+    return [r["name"] for r in rows(archive["db"], "PRAGMA table_info(articles)")]
+
+
+def test_jsonl_rows_carry_every_articles_column(archive, tmp_path):
+    with open(export(archive, tmp_path, "--format", "jsonl"), encoding="utf-8") as f:
+        first = json.loads(f.readline())
+    assert sorted(first) == sorted(article_columns(archive))
+
+
+def test_jsonl_has_one_line_per_article(archive, tmp_path):
+    with open(export(archive, tmp_path, "--format", "jsonl"), encoding="utf-8") as f:
+        assert len(f.readlines()) == archive["rows_after_first"]
+
+
+def test_csv_opens_with_vietnamese_intact(archive, tmp_path):
+    with open(export(archive, tmp_path, "--format", "csv"), encoding="utf-8-sig", newline="") as f:
+        titles = {row["title"] for row in csv.DictReader(f)}
+    assert "Lễ hội văn hóa các dân tộc thiểu số huyện Định Quán lần thứ V" in titles
+
+
+def test_csv_header_is_every_articles_column(archive, tmp_path):
+    with open(export(archive, tmp_path, "--format", "csv"), encoding="utf-8-sig", newline="") as f:
+        assert sorted(next(csv.reader(f))) == sorted(article_columns(archive))
+
+
+def test_csv_keeps_paragraph_breaks_inside_one_cell(archive, tmp_path):
+    with open(export(archive, tmp_path, "--format", "csv"), encoding="utf-8-sig", newline="") as f:
+        texts = [row["text"] for row in csv.DictReader(f)]
+    assert len(texts) == archive["rows_after_first"] and all("\n\n" in t for t in texts)
+
+
+def test_json_is_one_array(archive, tmp_path):
+    with open(export(archive, tmp_path, "--format", "json"), encoding="utf-8") as f:
+        assert len(json.load(f)) == archive["rows_after_first"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--portal", "demo.dinh-quan"), 16),
+        (("--portal", "demo.vinh-thanh", "--since", "2025-01-01"), 4),
+        (("--since", "2024-01-01", "--until", "2024-12-31"), 14),
+        (("--until", "2023-07-17"), 5),
+        (("--search", '"vắc xin"'), 1),
+        (("--search", '"học bổng"'), 1),
+        # both words anywhere: also "quy định ... quán triệt"
+        (("--search", "Định Quán"), 11),
+        (("--search", '"Định Quán"'), 6),
+    ],
+    ids=["portal", "portal-since", "year", "until-inclusive", "hyphenated-phrase", "phrase", "two-words",
+         "place-name-phrase"],
+)
+def test_filters(archive, tmp_path, args, expected):
+    with open(export(archive, tmp_path, "--format", "jsonl", *args), encoding="utf-8") as f:
+        assert len(f.readlines()) == expected
+
+
+def test_bad_search_is_a_one_line_error(archive, tmp_path):
+    result = run_govnews("export", "--db", str(archive["db"]), "--format", "csv", "--search", '"unclosed', cwd=tmp_path)
+    assert (result.returncode, result.stderr.startswith("Error: search '\"unclosed':")) == (1, True)
+
+
+def test_missing_archive_is_a_one_line_error(tmp_path):
+    result = run_govnews("export", "--db", str(tmp_path / "none.db"), "--format", "csv", cwd=tmp_path)
+    assert (result.returncode, result.stderr.strip()) == (
+        1, f"Error: {tmp_path / 'none.db'}: no archive here (run `govnews crawl` first)")
