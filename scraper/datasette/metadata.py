@@ -93,3 +93,36 @@ def build_metadata(database: str) -> dict:
         "license": LICENSE,
         "databases": {database: {"tables": tables}},
     }
+
+
+def data_dictionary_markdown() -> str:
+    """Return docs/data-dictionary.md: every table and column researchers see, from the same sources as Datasette."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from `scraper/items.py` docstrings and `scraper/datasette/metadata.py` (the same text",
+        "Datasette shows); `tests/test_docs.py` fails when this file is out of date. Regenerate with",
+        "`.venv/bin/python -m scraper.datasette.metadata > docs/data-dictionary.md`.",
+        "",
+        "Dates: `published_at` is ISO 8601 in Vietnam time (`+07:00`); crawl times (`*_seen_at`,",
+        "`started_at`, `finished_at`) are UTC. Text is Unicode NFC.",
+        "",
+    ]
+    tables = build_metadata("archive")["databases"]["archive"]["tables"]
+    for name in ("articles", "news", "portals", "crawl_runs", "article_versions"):
+        table = tables[name]
+        lines += [f"## {name}", "", table["description"], ""]
+        columns = table.get("columns", {})
+        if columns:
+            lines += ["| column | meaning |", "| --- | --- |"]
+            lines += [f"| `{column}` | {text.replace('|', '/')} |" for column, text in columns.items()]
+            lines.append("")
+    lines += ["## raw_pages (hidden in Datasette)", "",
+              "The gzip'd HTML (`html_gz`) and HTTP headers of every fetched article page, once per distinct",
+              "body (`sha256`), with `article_id`, `url`, `fetched_at` and `http_status`: the archive of record,",
+              "so a better extractor can re-read every page later.", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(data_dictionary_markdown(), end="")

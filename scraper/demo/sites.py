@@ -14,7 +14,7 @@ import re
 import threading
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -75,6 +75,28 @@ def load_articles(name: str) -> list[DemoArticle]:
         )
         for row in rows
     ]
+
+
+def synthetic_articles(base: list[DemoArticle], count: int, first_id: int = 1000) -> list[DemoArticle]:
+    """Return count distinct articles made from base ones, for replicas sized like real portals."""
+    made = []
+    for n in range(count):
+        source = base[n % len(base)]
+        issue = n // len(base) + 1
+        made.append(
+            DemoArticle(
+                id=first_id + n,
+                cat=source.cat,
+                title=f"{source.title} (kỳ {issue})",
+                published=source.published - timedelta(days=7 * issue, minutes=n),
+                author=source.author,
+                summary=source.summary,
+                caption=source.caption,
+                paragraphs=tuple(f"Kỳ {issue}. {p}" for p in source.paragraphs),
+                image=source.image,
+            )
+        )
+    return made
 
 
 def _vn_time(text: str) -> datetime:
