@@ -75,12 +75,15 @@ def extraction_cost(sites: list[NukeVietSite]) -> dict[str, float]:
         for expected in site.expected()[:100]:
             parts = urlsplit(expected["url"])
             pages.append((site.handle("GET", parts.path, parse_qs(parts.query)).body, expected["url"]))
-    timings: dict[str, list[float]] = {"govnews extract_article": [], "stock trafilatura": []}
+    extractors = {
+        "govnews extract_article": lambda body, url: extract_article(body, url),
+        "stock trafilatura": lambda body, url: bare_extraction(body, url=url, with_metadata=True),
+    }
+    timings: dict[str, list[float]] = {name: [] for name in extractors}
     for body, url in pages:  # interleaved, page by page
-        for name, run in (("govnews extract_article", lambda: extract_article(body, url)),
-                          ("stock trafilatura", lambda: bare_extraction(body, url=url, with_metadata=True))):
+        for name, extract in extractors.items():
             started = time.perf_counter()
-            run()
+            extract(body, url)
             timings[name].append((time.perf_counter() - started) * 1000)
     return {name: statistics.median(values) for name, values in timings.items()}
 

@@ -8,7 +8,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -175,8 +175,3 @@ class Archive:
         for row in cursor:
             yield dict(zip(names, row))
 
-
-def article_row(article: Article) -> dict:
-    """Return the articles-table columns of an Article."""
-    data = asdict(article)
-    return {name: data[name] for name in ARTICLE_COLUMNS}

@@ -48,6 +48,9 @@ def crawl_settings(db_path: str | Path, registry: str | Path, overrides: dict) -
     settings.setdict(overrides, priority="cmdline")
     if "ARCHIVE_MAX_PAGE_BYTES" in overrides:
         settings.set("DOWNLOAD_MAXSIZE", int(overrides["ARCHIVE_MAX_PAGE_BYTES"]), priority="cmdline")
+    if "ARCHIVE_CONTACT_URL" in overrides and "USER_AGENT" not in overrides:
+        settings.set("USER_AGENT", settings["USER_AGENT_TEMPLATE"].format(contact=overrides["ARCHIVE_CONTACT_URL"]),
+                     priority="cmdline")
     if "ARCHIVE_MAX_PAGES" in overrides:
         settings.set("CLOSESPIDER_PAGECOUNT", int(overrides["ARCHIVE_MAX_PAGES"]), priority="cmdline")
     return settings

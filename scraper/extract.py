@@ -48,7 +48,10 @@ class Extracted:
     summary: str
 
 
-def extract_article(html: str | bytes, url: str, hints: Hints = Hints()) -> Extracted:
+NO_HINTS = Hints()
+
+
+def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS) -> Extracted:
     """Extract title, date, text and metadata from one article page."""
     root = _parse(html)
     for bad in root.xpath("//script|//style|//noscript|//form//select|//iframe"):

@@ -22,7 +22,8 @@ ARCHIVE_EXTRACT_WORKERS = os.cpu_count() or 2  # processes for extraction, off t
 ARCHIVE_EXTRACT_ENABLED = True  # False: fetch only (the bench's fetch ceiling)
 
 # --- politeness (real hosts) -----------------------------------------------------------------
-USER_AGENT = f"govnews/0.1 (research archive of Vietnamese local-government news; +{ARCHIVE_CONTACT_URL})"
+USER_AGENT_TEMPLATE = "govnews/0.1 (research archive of Vietnamese local-government news; +{contact})"
+USER_AGENT = USER_AGENT_TEMPLATE.format(contact=ARCHIVE_CONTACT_URL)
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1

@@ -53,7 +53,7 @@ class GenericSpider(PortalSpider):
 
     def parse_robots(self, response: Response):
         """Follow the sitemaps robots.txt names."""
-        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.quiet)
 
     def parse_sitemap(self, response: Response):

@@ -100,3 +100,26 @@ def test_second_crawl_of_nukeviet_reads_robots_feed_and_first_listing_only(archi
 def test_second_crawl_fetches_far_fewer_pages(archive):
     first, second = archive["requests_first"], archive["requests_second"]
     assert all(second[p] * 2 < first[p] for p in first), (first, second)
+
+
+def test_robots_txt_is_obeyed(archive, replicas):
+    # The SharePoint replica links "Đăng nhập" to /_layouts/, which its robots.txt disallows.
+    sharepoint = next(s for s in replicas.sites if s.family == "sharepoint")
+    assert [r for r in sharepoint.requests if "/_layouts/" in r] == []
+
+
+def test_user_agent_names_govnews_and_a_contact_url(archive, replicas):
+    agents = set().union(*(site.user_agents for site in replicas.sites))
+    assert agents == {"govnews/0.1 (research archive of Vietnamese local-government news; "
+                      "+https://github.com/govnews/govnews)"}
+
+
+def test_contact_url_setting_changes_the_user_agent(replicas, tmp_path):
+    from tests.conftest import crawl
+
+    registry = replicas.write_registry(tmp_path / "portals.toml")
+    site = replicas.sites[0]
+    site.user_agents.clear()
+    result = crawl(registry, tmp_path / "a.db", site.portal_id, ARCHIVE_CONTACT_URL="mailto:archive@example.org")
+    assert (result.returncode, site.user_agents) == (0, {
+        "govnews/0.1 (research archive of Vietnamese local-government news; +mailto:archive@example.org)"})

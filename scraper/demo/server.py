@@ -33,7 +33,7 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             if length:
                 self.rfile.read(length)
-            site.log(method, self.path)
+            site.log(method, self.path, self.headers.get("User-Agent", ""))
             parts = urlsplit(self.path)
             reply = site.handle(method, parts.path, parse_qs(parts.query))
             self.send_response(reply.status)

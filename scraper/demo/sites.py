@@ -13,11 +13,10 @@ import html
 import re
 import threading
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import parse_qs
 
 from scraper.vietnamese import VIETNAM_TZ, fold
 
@@ -122,12 +121,14 @@ class ReplicaSite:
         self.articles = sorted(articles, key=lambda a: a.published, reverse=True)
         self.base_url = ""  # set by the server once it listens
         self.requests: list[str] = []
+        self.user_agents: set[str] = set()
         self._lock = threading.Lock()
 
-    def log(self, method: str, target: str) -> None:
+    def log(self, method: str, target: str, user_agent: str = "") -> None:
         """Record one request, as a server access log would."""
         with self._lock:
             self.requests.append(f"{method} {target}")
+            self.user_agents.add(user_agent)
 
     def handle(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
         """Answer one request."""
@@ -465,7 +466,7 @@ class SharePointSite(ReplicaSite):
 <div class="banner"><img src="/Style Library/images/banner.png" alt="{esc(self.name)}"></div>
 <marquee class="event">Thông báo sự kiện: Nhiệt liệt chào mừng kỷ niệm 48 năm Ngày giải phóng miền Nam, thống nhất đất nước (30/4/1975-30/4/2023).</marquee>
 <div class="theme-picker"><a href="#" title="red">Màu đỏ</a> <a href="#" title="blue">Màu xanh nước biển</a> <a href="#" title="yellow">Màu vàng</a> <a href="#" title="green">Màu xanh lá cây</a></div>
-<ul class="topmenu"><li><a href="/Pages/home.aspx">Trang chủ</a></li><li><a href="/Pages/gioi-thieu.aspx">Giới thiệu</a></li>{menu}<li><a href="/Pages/hoi-dap.aspx">Hỏi đáp</a></li></ul></div>
+<ul class="topmenu"><li><a href="/Pages/home.aspx">Trang chủ</a></li><li><a href="/Pages/gioi-thieu.aspx">Giới thiệu</a></li>{menu}<li><a href="/Pages/hoi-dap.aspx">Hỏi đáp</a></li><li><a href="/_layouts/Authenticate.aspx?Source=%2FPages%2Fhome.aspx">Đăng nhập</a></li></ul></div>
 <table class="s4-wpTopTable" width="100%"><tr><td class="left-col" valign="top">
 <div class="WebPartWPQ1"><h3>Tin mới nhất</h3><ul class="latest">{latest}</ul></div>
 <div class="WebPartWPQ3"><h3>Liên kết webiste</h3><select name="ctl00$g_0b7d2c3e_1f4a_4b5c_9d8e_7f6a5b4c3d2e$ctl00"><option>-- Website thường dùng --</option><option>Cổng TTĐT tỉnh Đồng Nai</option><option>Báo Đồng Nai</option></select></div>
@@ -512,13 +513,6 @@ class FaultyNukeVietSite(NukeVietSite):
 
     def expected(self) -> list[dict]:
         return [e for e, a in zip(super().expected(), self.articles) if a.id not in self.faults]
-
-
-@dataclass
-class ReplicaSet:
-    """The replica portals of the demo and of the tests."""
-
-    sites: list[ReplicaSite] = field(default_factory=list)
 
 
 def demo_sites() -> list[ReplicaSite]:
