@@ -45,7 +45,7 @@ class VnDate:
 
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})(?!\d)")
 _WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?")
 _TIME = re.compile(r"(?<![\d/])(\d{1,2})\s*[:hH]\s*(\d{2})(?::(\d{2}))?(?:\s*(SA|CH|AM|PM)\b)?", re.IGNORECASE)
 
 
@@ -66,6 +66,8 @@ def parse_vn_datetime(raw: str) -> VnDate | None:
         iso = _ISO.search(text)
         if not iso:
             return None
+        if iso.group(4) and iso.group(7):
+            return _iso_with_offset(iso)
         year, month, day = (int(g) for g in iso.groups()[:3])
         rest = f"{iso.group(4)}:{iso.group(5)}" if iso.group(4) else ""
     try:
@@ -80,6 +82,18 @@ def parse_vn_datetime(raw: str) -> VnDate | None:
     if hour > 23 or minute > 59:
         return VnDate(date, "day")
     return VnDate(date.replace(hour=hour, minute=minute), "minute")
+
+
+def _iso_with_offset(iso: re.Match) -> VnDate | None:
+    """Read an ISO 8601 time with its own offset and express it in Vietnam time."""
+    offset = iso.group(7).replace("Z", "+00:00")
+    if ":" not in offset:
+        offset = offset[:3] + ":" + offset[3:]
+    stamp = f"{iso.group(1)}-{iso.group(2)}-{iso.group(3)}T{iso.group(4)}:{iso.group(5)}:{iso.group(6) or '00'}{offset}"
+    try:
+        return VnDate(datetime.fromisoformat(stamp).astimezone(VIETNAM_TZ), "minute")
+    except ValueError:
+        return None
 
 
 def _to_24_hour(hour: int, marker: str) -> int:

@@ -45,10 +45,18 @@ def test_datasette_answers_with_our_title(datasette):
     assert get_json(datasette + "/-/metadata.json")["title"].startswith("govnews: tin tức của chính quyền địa phương")
 
 
-def test_every_articles_column_has_a_description(datasette):
-    meta = get_json(datasette + "/-/metadata.json")["databases"]["archive"]["tables"]["articles"]["columns"]
-    columns = get_json(datasette + "/archive/articles.json?_shape=objects&_size=1")["columns"]
+@pytest.mark.parametrize("table", ["articles", "news", "portals", "crawl_runs", "article_versions"])
+def test_every_column_has_a_description(datasette, table):
+    meta = get_json(datasette + "/-/metadata.json")["databases"]["archive"]["tables"][table]["columns"]
+    columns = get_json(datasette + f"/archive/{table}.json?_shape=objects&_size=1")["columns"]
     assert [c for c in columns if not meta.get(c)] == []
+
+
+def test_every_visible_table_is_described(datasette):
+    meta = get_json(datasette + "/-/metadata.json")["databases"]["archive"]["tables"]
+    database = get_json(datasette + "/archive.json")
+    visible = [t["name"] for t in database["tables"] if not t["hidden"]] + [v["name"] for v in database["views"]]
+    assert [name for name in visible if not meta.get(name, {}).get("description")] == []
 
 
 def test_search_finds_a_vietnamese_phrase(datasette):

@@ -21,9 +21,13 @@ from scraper.vietnamese import fold, nfc, parse_vn_datetime
         ("Thứ sáu, ngày 4/3/2022", "2022-03-04T00:00:00+07:00"),
         ("05/03/24", "2024-03-05T00:00:00+07:00"),
         ("2023-07-17T05:44:00+07:00", "2023-07-17T05:44:00+07:00"),
+        ("2023-07-16T22:44:00Z", "2023-07-17T05:44:00+07:00"),
+        ("2023-07-16T22:44:00.000+0000", "2023-07-17T05:44:00+07:00"),
+        ("2023-07-17+0705:44:00", "2023-07-17T00:00:00+07:00"),
     ],
     ids=["nukeviet", "weekday-views", "sharepoint-ch", "sharepoint-sa", "midnight-sa", "liferay",
-         "dang-ngay", "worded", "day-first-ambiguous", "two-digit-year", "iso"],
+         "dang-ngay", "worded", "day-first-ambiguous", "two-digit-year", "iso", "iso-utc", "iso-utc-millis",
+         "nukeviet-malformed-og"],
 )
 def test_parse_vn_datetime(raw, expected):
     assert parse_vn_datetime(raw).isoformat() == expected

@@ -42,8 +42,12 @@ OTHER_TABLES = {
     "crawl_runs": {
         "description": "One row per portal per crawl: what was fetched, stored and what failed.",
         "columns": {
+            "id": "Row id of the run.",
             "run_id": "Id shared by all portals crawled by one `govnews crawl`.",
             "portal_id": "The portal crawled.",
+            "spider": "The spider that crawled it (its CMS family, or generic).",
+            "started_at": "When the portal's crawl started (ISO 8601, UTC).",
+            "finished_at": "When it ended (ISO 8601, UTC).",
             "status": "ok, or failed (unreachable, no page answered, stopped early, or a bug).",
             "finish_reason": "Scrapy's reason for closing the spider (finished, closespider_*, shutdown).",
             "pages_fetched": "Responses received (any status).",
@@ -58,6 +62,15 @@ OTHER_TABLES = {
     },
     "article_versions": {
         "description": "Earlier texts of articles that the portal edited, with when they were replaced.",
+        "columns": {
+            "id": "Row id of the version.",
+            "article_id": "The article (articles.id) whose earlier text this is.",
+            "title": "The title as it was.",
+            "text": "The text as it was.",
+            "content_hash": "SHA-256 of the normalised title and text as they were.",
+            "first_seen_at": "When this text was first stored (ISO 8601, UTC).",
+            "replaced_at": "When a crawl found it replaced by a newer text (ISO 8601, UTC).",
+        },
     },
 }
 
@@ -84,6 +97,7 @@ def build_metadata(database: str) -> dict:
         },
         "raw_pages": {"hidden": True},
         "articles_fts": {"hidden": True},
+        "_sqlite_migrations": {"hidden": True},
         **OTHER_TABLES,
     }
     return {
