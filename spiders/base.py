@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterable
 from urllib.parse import urljoin
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -131,6 +132,9 @@ class PortalSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """Log a request that failed (HTTP error, refused, timeout, too large), and count it."""
         request = failure.request
+        if failure.check(IgnoreRequest):  # robots.txt, offsite: a decision, not an error
+            self.skip(request.url, "ignored", str(failure.value) or "ignored")
+            return
         if failure.check(HttpError):
             kind, detail = f"http_{failure.value.response.status}", f"HTTP {failure.value.response.status}"
         else:

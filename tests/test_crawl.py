@@ -108,6 +108,11 @@ def test_robots_txt_is_obeyed(archive, replicas):
     assert [r for r in sharepoint.requests if "/_layouts/" in r] == []
 
 
+def test_robots_refusal_is_a_logged_skip_not_an_error(archive):
+    line = next(line for line in archive["first"].stderr.splitlines() if "/_layouts/" in line and "skipped" in line)
+    assert line.endswith("Forbidden by robots.txt")
+
+
 def test_user_agent_names_govnews_and_a_contact_url(archive, replicas):
     agents = set().union(*(site.user_agents for site in replicas.sites))
     assert agents == {"govnews/0.1 (research archive of Vietnamese local-government news; "
