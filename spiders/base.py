@@ -132,11 +132,11 @@ class PortalSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """Log a request that failed (HTTP error, refused, timeout, too large), and count it."""
         request = failure.request
-        if failure.check(IgnoreRequest):  # robots.txt, offsite: a decision, not an error
-            self.skip(request.url, "ignored", str(failure.value) or "ignored")
-            return
         if failure.check(HttpError):
             kind, detail = f"http_{failure.value.response.status}", f"HTTP {failure.value.response.status}"
+        elif failure.check(IgnoreRequest):  # robots.txt, offsite: a decision, not an error
+            self.skip(request.url, "ignored", str(failure.value) or "ignored")
+            return
         else:
             kind, detail = failure.type.__name__, str(failure.value) or failure.type.__name__
         self.crawler.stats.inc_value(f"archive/errors/{kind}")

@@ -128,3 +128,8 @@ def test_contact_url_setting_changes_the_user_agent(replicas, tmp_path):
     result = crawl(registry, tmp_path / "a.db", site.portal_id, ARCHIVE_CONTACT_URL="mailto:archive@example.org")
     assert (result.returncode, site.user_agents) == (0, {
         "govnews/0.1 (research archive of Vietnamese local-government news; +mailto:archive@example.org)"})
+
+
+def test_generic_logs_the_sharepoint_menus_missing_pages_as_http_404(archive):
+    run = rows(archive["db"], "SELECT errors, error_summary FROM crawl_runs WHERE portal_id = 'demo.dinh-quan' ORDER BY id LIMIT 1")
+    assert (run[0]["errors"], run[0]["error_summary"]) == (2, "http_404: 2")
