@@ -268,5 +268,34 @@ def portals_list(registry) -> None:
         click.echo(f"{p.id}\t{p.level}\t{p.family}\t{p.status}\t{p.base_url}")
 
 
+
+@portals.command("detect")
+@click.argument("url")
+def portals_detect(url) -> None:
+    """Fetch a portal's home page and print its CMS family with the evidence.
+
+    Example:
+
+    \b
+        govnews portals detect https://vinhthanh.cantho.gov.vn/
+    """
+    import urllib.error
+    import urllib.request
+
+    from scraper.detect import detect_family
+    from scraper.extract import decode_html
+    from scraper.settings import USER_AGENT
+
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body, final_url = response.read(8 * 1024 * 1024), response.geturl()
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise click.ClickException(f"{url}: {getattr(exc, 'reason', exc)}") from None
+    detection = detect_family(decode_html(body))
+    click.echo(f"{detection.family}\t(score {detection.score}){'' if final_url == url else f' after redirect to {final_url}'}")
+    for line in detection.evidence:
+        click.echo(f"  - {line}")
+
 if __name__ == "__main__":
     cli()

@@ -14,7 +14,7 @@ from scrapy.utils.project import get_project_settings
 
 from scraper.archive import Archive
 from scraper.pool import shutdown_pool
-from scraper.registry import Portal
+from scraper.registry import Portal, spider_for_family
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,33 @@ def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
     archive.upsert_portals(portals)
     archive.close()
     process = CrawlerProcess(settings)
-    for portal in portals:
-        process.crawl(portal.spider_name, portal=portal)
+    chains = [crawl_portal(process, portal) for portal in portals]
+    # Chained crawls (detect, then the family's spider) start after start() is called, so the
+    # reactor is stopped by us once every portal's chain has ended, not by Scrapy.
+    from twisted.internet import defer, reactor
+
+    defer.DeferredList(chains).addBoth(lambda _: reactor.stop())
     try:
-        process.start()
+        process.start(stop_after_crawl=False)
     finally:
         shutdown_pool()
     return runs_of(settings["ARCHIVE_DB_PATH"], settings["ARCHIVE_RUN_ID"], portals)
+
+
+def crawl_portal(process: CrawlerProcess, portal: Portal):
+    """Crawl one portal: detect its family first when the registry says `auto`."""
+    from twisted.internet import defer
+
+    @defer.inlineCallbacks
+    def chain():
+        spider = portal.spider_name
+        if portal.family == "auto":
+            crawler = process.create_crawler("detect")
+            yield process.crawl(crawler, portal=portal)
+            spider = spider_for_family(crawler.spider.detection.family)
+        yield process.crawl(spider, portal=portal)
+
+    return chain()
 
 
 def runs_of(db_path: str, run_id: str, portals: list[Portal]) -> list[dict]:

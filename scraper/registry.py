@@ -84,8 +84,13 @@ class Portal:
 
     @property
     def spider_name(self) -> str:
-        """Return the spider that crawls this portal: its family's, or `generic`."""
-        return self.family if self.family in SPIDER_FAMILIES else "generic"
+        """Return the spider that crawls this portal (`auto` is decided by detection first)."""
+        return spider_for_family(self.family)
+
+
+def spider_for_family(family: str) -> str:
+    """Return the spider of a family: its own when it has one, `generic` otherwise."""
+    return family if family in SPIDER_FAMILIES else "generic"
 
 
 # Families that have a spider module of their own (spiders/<family>.py).
