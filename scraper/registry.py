@@ -39,6 +39,8 @@ class Hints:
     """Feed paths or URLs to read first (RSS or Atom)."""
     listing_urls: tuple[str, ...] = ()
     """Listing pages to start from when there is no feed, or to complete it."""
+    listing_link_css: str = ""
+    """CSS selector of links to listing pages (the categories) on the home page."""
     article_link_css: str = ""
     """CSS selector of article links on listing pages."""
     next_page_css: str = ""
@@ -94,7 +96,7 @@ def spider_for_family(family: str) -> str:
 
 
 # Families that have a spider module of their own (spiders/<family>.py).
-SPIDER_FAMILIES = ("generic", "nukeviet")
+SPIDER_FAMILIES = ("generic", "nukeviet", "vnpt")
 
 _REQUIRED = ("id", "name", "province", "unit", "level", "base_url")
 _TEXT_FIELDS = ("id", "name", "province", "unit", "level", "base_url", "family", "status", "successor")

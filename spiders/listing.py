@@ -21,18 +21,32 @@ class ListingSpider(PortalSpider):
             yield scrapy.Request(self.absolute(url), callback=self.parse_feed, errback=self.on_error, priority=10)
         for url in self.portal.start_urls or self.hints.listing_urls:
             yield scrapy.Request(self.absolute(url), callback=self.parse_listing, errback=self.on_error)
+        if self.hints.listing_link_css and not self.portal.start_urls:
+            yield scrapy.Request(self.portal.base_url, callback=self.parse_home, errback=self.on_error)
+
+    def parse_home(self, response: Response) -> Iterable[scrapy.Request]:
+        """Follow the home page's links to listing pages (the categories of the menu)."""
+        for href in response.css(self.hints.listing_link_css).getall():
+            url = response.urljoin(href)
+            if url.rstrip("/") != response.url.rstrip("/"):
+                yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error)
 
     def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
         """Request the listing's unarchived articles and, unless all were archived, the next page."""
+        requests, go_on = self.listing_articles(response)
+        yield from requests
+        next_page = response.css(self.hints.next_page_css).get() if go_on and self.hints.next_page_css else None
+        if next_page:
+            yield response.follow(next_page, callback=self.parse_listing, errback=self.on_error)
+
+    def listing_articles(self, response: Response) -> tuple[list[scrapy.Request], bool]:
+        """Return requests for a listing page's unarchived articles, and whether paging goes on."""
         links = [response.urljoin(href) for href in response.css(self.hints.article_link_css).getall()]
         if not links:
             logger.warning("%s: listing page %s had no article links", self.portal.id, response.url)
-            return
-        fresh = [url for url in links if not self.is_known(url)]
-        yield from self.article_requests(links)
-        if not fresh:
+            return [], False
+        requests = list(self.article_requests(links))
+        if all(self.is_known(url) for url in links):
             logger.info("%s: listing page %s holds only archived articles; paging stops", self.portal.id, response.url)
-            return
-        next_page = response.css(self.hints.next_page_css).get()
-        if next_page:
-            yield response.follow(next_page, callback=self.parse_listing, errback=self.on_error)
+            return requests, False
+        return requests, True

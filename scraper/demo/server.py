@@ -31,11 +31,13 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            body = self.rfile.read(length) if length else b""
             site.log(method, self.path, self.headers.get("User-Agent", ""))
             parts = urlsplit(self.path)
-            reply = site.handle(method, parts.path, parse_qs(parts.query))
+            if method == "POST" and hasattr(site, "handle_post"):
+                reply = site.handle_post(parts.path, body)
+            else:
+                reply = site.handle(method, parts.path, parse_qs(parts.query))
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
@@ -93,10 +95,14 @@ class ReplicaServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def registry_toml(self) -> str:
-        """Return a registry with one row per replica site, at the addresses it listens on."""
+    def registry_toml(self, auto: bool = False) -> str:
+        """Return a registry with one row per replica site, at the addresses it listens on.
+
+        With auto, every row says family = "auto", so the crawl must detect the family itself.
+        """
         rows = []
         for site in self.sites:
+            family = "auto" if auto or site.family != "nukeviet" else site.family
             rows.append(
                 "[[portal]]\n"
                 f'id = "{site.portal_id}"\n'
@@ -105,7 +111,7 @@ class ReplicaServer:
                 f'unit = "{site.unit}"\n'
                 'level = "district"\n'
                 f'base_url = "{site.base_url}/"\n'
-                f'family = "{site.family if site.family == "nukeviet" else "auto"}"\n'
+                f'family = "{family}"\n'
                 'status = "active"\n'
             )
         return "\n".join(rows)

@@ -10,6 +10,7 @@ archived article's text.
 from __future__ import annotations
 
 import html
+import json
 import re
 import threading
 import tomllib
@@ -490,6 +491,130 @@ def _first(query: dict[str, list[str]], name: str) -> str:
     return ""
 
 
+# --- VNPT-style ASP.NET portal (DesktopModule/UIArticleInMenu; Ninh Bình, Hải Phòng) ---------
+
+VNPT_CATS = {"tin-tuc-su-kien": "Tin tức - Sự kiện", "kinh-te": "Kinh tế", "van-hoa-xa-hoi": "Văn hóa - Xã hội"}
+VNPT_SITE_ID = 3
+VNPT_PAGINATION = "/DesktopModule/UIArticleInMenu/ArticleInMenuPagination.aspx/LoadArticle"
+
+
+class VnptSite(ReplicaSite):
+    """VNPT-style portal: /<cat> listings whose pages 2+ come only from a POST (AJAX), no feed, no sitemap."""
+
+    family = "vnpt"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cats = list(VNPT_CATS)
+        # articles are spread over the categories in turn; each category gets its own numeric id
+        self.cat_of = {a.id: cats[n % len(cats)] for n, a in enumerate(self.articles)}
+        self.cat_ids = {slug: 10 + n for n, slug in enumerate(cats)}
+
+    def article_url(self, article: DemoArticle) -> str:
+        return f"{self.base_url}/{self.cat_of[article.id]}/{article.slug}-{article.id}"
+
+    def article_path(self, article: DemoArticle) -> str:
+        """Return the article's path, as the portal's own links give it."""
+        return f"/{self.cat_of[article.id]}/{article.slug}-{article.id}"
+
+    def expected(self) -> list[dict]:
+        # the detail page shows the day only ("Thứ Bảy, 03/06/2023")
+        rows = super().expected()
+        for row, article in zip(rows, self.articles):
+            row["published_at"] = article.published.replace(hour=0, minute=0).isoformat()
+        return rows
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
+        if path == "/robots.txt":
+            return Reply(200, b"User-agent: *\nDisallow: /Admin/\n", "text/plain")
+        if path == "/":
+            return self.page("Trang chủ", self.items(self.articles[:PER_PAGE], "Tin mới"))
+        if method == "POST" and path == VNPT_PAGINATION:
+            return Reply(405, b"")  # the body is read by the server; see handle_post
+        slug = path.strip("/")
+        if slug in VNPT_CATS:
+            return self.category(slug)
+        match = re.fullmatch(r"/([a-z0-9-]+)/[a-z0-9-]+-(\d+)", path)
+        if match:
+            article = next((a for a in self.articles if a.id == int(match.group(2))), None)
+            if article is None or self.cat_of[article.id] != match.group(1):
+                return self.page("Thông báo", '<div class="ArticleDetailControl"><p>Bài viết không tồn tại.</p></div>')
+            return self.page(article.title, self.detail(article))
+        return not_found()
+
+    def handle_post(self, path: str, body: bytes) -> Reply:
+        """Answer the AJAX pagination: an HTML fragment of li.row items for the requested page."""
+        if path != VNPT_PAGINATION:
+            return not_found()
+        try:
+            form = json.loads(body or b"{}")
+        except ValueError:
+            return Reply(400, b"")
+        cat = next((slug for slug, cid in self.cat_ids.items() if str(cid) == str(form.get("article_category_id"))), None)
+        if cat is None or str(form.get("site_id")) != str(VNPT_SITE_ID):
+            return Reply(200, b"", "text/html; charset=utf-8")
+        page, size = int(form.get("page", 1)), int(form.get("page_size", PER_PAGE))
+        items = [a for a in self.articles if self.cat_of[a.id] == cat][(page - 1) * size : page * size]
+        return Reply(200, self.rows(items).encode("utf-8"))
+
+    def rows(self, items: list[DemoArticle]) -> str:
+        """Return li.row items as the list and the AJAX fragment show them."""
+        return "".join(
+            f"""<li class="row"><div class="col-md-4"><a href="{self.article_path(a)}"><img src="/upload/{VNPT_SITE_ID}/{a.published:%Y%m%d}/{a.id}.jpg" alt=""></a></div>
+<div class="col-md-8"><h2 class="Title"><a href="{self.article_path(a)}">{esc(a.title)}</a></h2><div class="Ngaydang">{a.published:%d/%m/%Y}</div>
+<div class="Description">{esc(a.summary)}</div></div></li>"""
+            for a in items
+        )
+
+    def items(self, items: list[DemoArticle], heading: str) -> str:
+        """Return an ArticleList block."""
+        return f'<div class="UIArticleInMenu_Default"><h3 class="Header">{esc(heading)}</h3><ul class="ArticleList">{self.rows(items)}</ul></div>'
+
+    def category(self, slug: str) -> Reply:
+        """Return page 1 of a category; the page's script loads the others by POST."""
+        items = [a for a in self.articles if self.cat_of[a.id] == slug]
+        pages = max(1, -(-len(items) // PER_PAGE))
+        pager = " ".join(f'<a href="javascript:void(0)" onclick="loadArticle({n})">{n}</a>' for n in range(1, pages + 1))
+        script = f"""<script type="text/javascript">
+var pagination_config = {{ article_category_id: {self.cat_ids[slug]}, categoryIds: "{self.cat_ids[slug]}", site_id: {VNPT_SITE_ID}, page_size: {PER_PAGE}, keyword: "", show_post_date: true }};
+var maxPage = parseInt({pages});
+function loadArticle(page) {{ $.ajax({{ type: "POST", url: "{VNPT_PAGINATION}", data: JSON.stringify($.extend({{}}, pagination_config, {{ page: page }})), contentType: "application/json; charset=utf-8", success: function (html) {{ $("#ArticleList").html(html); }} }}); }}
+</script>"""
+        body = self.items(items[:PER_PAGE], VNPT_CATS[slug]).replace('<ul class="ArticleList">', '<ul class="ArticleList" id="ArticleList">')
+        return self.page(VNPT_CATS[slug], body + f'<div class="pagination">{pager}</div>' + script)
+
+    def detail(self, a: DemoArticle) -> str:
+        """Return the ArticleDetailControl block (seed 002's layout)."""
+        weekday = WEEKDAYS[a.published.weekday()].title()  # "Thứ Bảy", as this portal writes it
+        body = f"<p>{esc(a.paragraphs[0])}</p><p style=\"text-align:center\"><img class=\"ImgDetailImage\" src=\"/upload/{VNPT_SITE_ID}/fck/files/{a.id}.jpg\"></p><p style=\"text-align:center\"><em>{esc(a.caption)}</em></p>"
+        body += "".join(f"<p>{esc(p)}</p>" for p in a.paragraphs[1:]) + f'<p style="text-align:right"><strong>{esc(a.author)}</strong></p>'
+        cat = self.cat_of[a.id]
+        others = [o for o in self.articles if self.cat_of[o.id] == cat and o.id != a.id][:5]
+        related = "".join(f'<li><a href="{self.article_url(o)}">{esc(o.title)}</a> <span>({o.published:%d/%m/%Y})</span></li>'
+                          for o in others)
+        return f"""<div class="ArticleDetailControl"><h1 class="ArticleHeader">{esc(a.title)}</h1>
+<div class="PostDate">{weekday}, {a.published:%d/%m/%Y}</div><div class="ViewCount">{a.id % 900 + 100} lượt xem</div>
+<ul class="rating"><li>Đánh giá cho bài viết:</li><li>0 điểm ( 0 đánh giá )</li></ul>
+<div class="ArticleSummary">{esc(a.summary)}</div><div class="ArticleContent">{body}</div>
+<div class="tool"><a href="javascript:window.print()">In bài viết</a> <a href="#">Gửi bài viết</a></div>
+<div class="UISocialShare"><a href="#">Chia sẻ Facebook</a> <a href="#">Chia sẻ Zalo</a></div>
+<div class="relatedArticles"><h3>Tin cùng chuyên mục</h3><ul>{related}</ul></div></div>"""
+
+    def page(self, title: str, main: str) -> Reply:
+        """Wrap main content in the portal layout: header with today's date, menu, statistics."""
+        menu = "".join(f'<li><a href="/{slug}">{esc(name)}</a></li>' for slug, name in VNPT_CATS.items())
+        doc = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<link href="/DesktopModule/UIArticleInMenu/css/style.css" rel="stylesheet"></head><body>
+<div class="header"><div class="SiteName">{esc(self.name)}</div><div class="CurrentDate">{self.today_line().title()}</div>
+<marquee>Chào mừng bạn đến với {esc(self.name)}!</marquee></div>
+<ul class="MainMenu"><li><a href="/">Trang chủ</a></li>{menu}<li><a href="/Admin/Login">Đăng nhập</a></li></ul>
+<div class="container"><div class="main">{main}</div>
+<div class="sidebar"><div class="UIStatistic"><h3>Thống kê truy cập</h3><p>Số lượt truy cập</p><p>670617</p><p>Trực tuyến: 25</p><p>Hôm nay: 928</p></div></div></div>
+<div class="footer"><p>Cơ quan chủ quản: Ủy ban nhân dân {esc(self.unit)}</p><p>Trụ sở : Số 1 đường Quang Trung, {esc(self.unit)}</p>
+<p>Chịu trách nhiệm nội dung: Chánh Văn phòng HĐND và UBND</p></div></body></html>"""
+        return Reply(200, doc.encode("utf-8"))
+
+
 # --- A NukeViet portal with broken pages, for the bad-input tests ----------------------------
 
 
@@ -513,6 +638,19 @@ class FaultyNukeVietSite(NukeVietSite):
 
     def expected(self) -> list[dict]:
         return [e for e, a in zip(super().expected(), self.articles) if a.id not in self.faults]
+
+
+def family_sites() -> list[ReplicaSite]:
+    """Return one replica per CMS family beyond the demo's, for the family tests (issue #3)."""
+    return [
+        VnptSite(
+            "test.tam-diep",
+            "Trang Thông tin điện tử Thành phố Tam Điệp (bản sao)",
+            "Ninh Bình",
+            "Thành phố Tam Điệp",
+            synthetic_articles(load_articles("articles_sharepoint"), 17, first_id=3000),
+        ),
+    ]
 
 
 def demo_sites() -> list[ReplicaSite]:
@@ -570,6 +708,14 @@ FURNITURE = (
     "Về đầu trang",
     "Tags:",
     "Giao diện máy tính",
+    "Đăng nhập",
+    "Trực tuyến:",
+    "670617",
+    "Chào mừng bạn đến với",
+    "lượt xem",
+    "Đánh giá cho bài viết",
+    "In bài viết",
+    "Chia sẻ Facebook",
     # other-news lists
     "Tin mới nhất",
     "Những tin mới hơn",

@@ -1,0 +1,78 @@
+"""Every family replica, crawled from its base URL alone with family = "auto" (issue #3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.demo.server import ReplicaServer
+from scraper.demo.sites import FURNITURE, family_sites
+from tests.conftest import crawl, rows
+
+SITES = family_sites()
+IDS = [site.family for site in SITES]
+
+
+@pytest.fixture(scope="module", params=SITES, ids=IDS)
+def family_crawl(request, tmp_path_factory):
+    """Crawl one family replica twice from base_url alone; return the archive and request logs."""
+    site = request.param
+    folder = tmp_path_factory.mktemp(site.family)
+    with ReplicaServer([site]) as server:
+        registry = folder / "portals.toml"
+        registry.write_text(server.registry_toml(auto=True), encoding="utf-8")
+        first = crawl(registry, folder / "archive.db")
+        requests_first = list(site.requests)
+        second = crawl(registry, folder / "archive.db")
+        requests_second = site.requests[len(requests_first):]
+    return {"site": site, "db": folder / "archive.db", "first": first, "second": second,
+            "requests_first": requests_first, "requests_second": requests_second}
+
+
+def stored(family_crawl) -> dict[str, dict]:
+    """Return the stored rows by URL."""
+    return {r["url"]: dict(r) for r in rows(family_crawl["db"], "SELECT * FROM articles")}
+
+
+def test_crawl_exits_zero(family_crawl):
+    assert family_crawl["first"].returncode == 0, family_crawl["first"].stderr[-2000:]
+
+
+def test_family_is_detected(family_crawl):
+    site = family_crawl["site"]
+    assert f"{site.portal_id}: family {site.family} " in family_crawl["first"].stderr
+
+
+def test_every_article_and_nothing_else_is_stored(family_crawl):
+    assert sorted(stored(family_crawl)) == sorted(e["url"] for e in family_crawl["site"].expected())
+
+
+@pytest.mark.parametrize("field", ["title", "published_at", "author"])
+def test_fields_are_exact(family_crawl, field):
+    rows_by_url = stored(family_crawl)
+    wrong = [(e["url"], rows_by_url.get(e["url"], {}).get(field), e[field])
+             for e in family_crawl["site"].expected() if rows_by_url.get(e["url"], {}).get(field) != e[field]]
+    assert wrong == []
+
+
+def test_no_furniture_in_any_text(family_crawl):
+    leaks = [(url, f) for url, row in stored(family_crawl).items() for f in FURNITURE if f in row["text"]]
+    assert leaks == []
+
+
+def test_crawl_ends_within_a_bounded_number_of_requests(family_crawl):
+    # articles + listings + a few fixed pages (robots.txt, home); no trap can take it further
+    site = family_crawl["site"]
+    assert len(family_crawl["requests_first"]) <= 2 * len(site.articles) + 10
+
+
+def test_second_crawl_adds_nothing_and_fetches_far_less(family_crawl):
+    count = rows(family_crawl["db"], "SELECT count(*) AS n FROM articles")[0]["n"]
+    assert (family_crawl["second"].returncode, count) == (0, len(family_crawl["site"].articles))
+    assert len(family_crawl["requests_second"]) * 3 < len(family_crawl["requests_first"])
+
+
+def test_post_is_used_only_where_the_family_paginates_by_post(family_crawl):
+    posts = [r for r in family_crawl["requests_first"] if r.startswith("POST ")]
+    # VNPT: 17 articles over 3 categories (6, 6, 5) at 5 a page, so two categories have a page 2
+    expected = {"vnpt": ["POST /DesktopModule/UIArticleInMenu/ArticleInMenuPagination.aspx/LoadArticle"] * 2}
+    assert posts == expected.get(family_crawl["site"].family, [])
