@@ -214,6 +214,10 @@ def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
     """Return the article's own date text and where it came from; never the header's today-line."""
     if hints.date_css:
         for element in root.cssselect(hints.date_css):
+            # HTML5 <time datetime="..."> is the page's own machine-readable date: it wins
+            machine = clean_line(element.get("datetime") or "")
+            if machine and parse_vn_datetime(machine):
+                return machine, f"css:{hints.date_css}@datetime"
             text = clean_line(element.text_content())
             if contains_date(text):
                 return text, f"css:{hints.date_css}"

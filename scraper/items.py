@@ -24,7 +24,7 @@ class Article:
     date_precision: str = ""
     """How precise `published_at` is: `minute` or `day` (midnight is then a placeholder)."""
     date_source: str = ""
-    """Where the date came from: `css:<selector>` (the family's date element), `near-title` (a short date line after the title), or empty when none."""
+    """Where the date came from: `css:<selector>` (the family's date element; `@datetime` when read from its HTML5 datetime attribute), `near-title` (a short date line after the title), or empty when none."""
     author: str = ""
     """The byline at the end of the article (a name, or name and unit), when there is one."""
     text: str = ""

@@ -615,6 +615,94 @@ function loadArticle(page) {{ $.ajax({{ type: "POST", url: "{VNPT_PAGINATION}", 
         return Reply(200, doc.encode("utf-8"))
 
 
+# --- WordPress (commune and ward sites) ---------------------------------------------------
+
+
+class WordPressSite(ReplicaSite):
+    """WordPress: /YYYY/MM/slug/ posts, /page/N/ listings, /feed/ RSS, wp-sitemap.xml."""
+
+    family = "wordpress"
+
+    def article_url(self, article: DemoArticle) -> str:
+        return f"{self.base_url}/{article.published:%Y/%m}/{article.slug}/"
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
+        if path == "/robots.txt":
+            return Reply(200, f"User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\nSitemap: {self.base_url}/wp-sitemap.xml\n".encode(), "text/plain")
+        if path == "/wp-sitemap.xml":
+            return Reply(200, f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{self.base_url}/wp-sitemap-posts-post-1.xml</loc></sitemap></sitemapindex>'.encode(), "application/xml")
+        if path == "/wp-sitemap-posts-post-1.xml":
+            urls = "".join(f"<url><loc>{self.article_url(a)}</loc></url>" for a in self.articles)
+            return Reply(200, f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode(), "application/xml")
+        if path in ("/feed/", "/feed"):
+            return Reply(200, self.feed().encode(), "application/rss+xml; charset=UTF-8")
+        match = re.fullmatch(r"/(?:page/(\d+)/?)?", path)
+        if match:
+            return self.listing(int(match.group(1) or 1))
+        match = re.fullmatch(r"/(\d{4})/(\d{2})/([a-z0-9-]+)/", path)
+        if match:
+            article = next((a for a in self.articles if self.article_url(a).endswith(path)), None)
+            return self.page(article.title, self.post(article)) if article else self.page("Không tìm thấy trang", "<p>Rất tiếc, trang bạn tìm không tồn tại.</p>", status=404)
+        return self.page("Không tìm thấy trang", "<p>Rất tiếc, trang bạn tìm không tồn tại.</p>", status=404)
+
+    def listing(self, page: int) -> Reply:
+        """Return a blog listing page with excerpts and older/newer links."""
+        pages = max(1, -(-len(self.articles) // PER_PAGE))
+        if page > pages:
+            return self.page("Không tìm thấy trang", "<p>Rất tiếc, trang bạn tìm không tồn tại.</p>", status=404)
+        items = "".join(
+            f'''<article class="post type-post status-publish"><header class="entry-header"><h2 class="entry-title"><a href="{self.article_url(a)}" rel="bookmark">{esc(a.title)}</a></h2>
+<div class="entry-meta"><time class="entry-date published" datetime="{a.published.isoformat()}">{a.published:%d/%m/%Y}</time></div></header>
+<div class="entry-summary"><p>{esc(a.summary)} [&hellip;]</p></div></article>'''
+            for a in self.articles[(page - 1) * PER_PAGE : page * PER_PAGE]
+        )
+        nav = ""
+        if page < pages:
+            nav += f'<div class="nav-previous"><a href="{self.base_url}/page/{page + 1}/">Bài cũ hơn</a></div>'
+        if page > 1:
+            nav += f'<div class="nav-next"><a href="{self.base_url}/{f"page/{page - 1}/" if page > 2 else ""}">Bài mới hơn</a></div>'
+        return self.page(self.name, f'<main id="main" class="site-main">{items}<nav class="navigation posts-navigation">{nav}</nav></main>')
+
+    def post(self, a: DemoArticle) -> str:
+        """Return a single post (twentyseventeen-like markup) with Jetpack related posts and comments."""
+        body = f"<p>{esc(a.paragraphs[0])}</p>"
+        body += f'<figure class="wp-block-image"><img src="/wp-content/uploads/{a.published:%Y/%m}/{a.id}.jpg" alt=""><figcaption>{esc(a.caption)}</figcaption></figure>'
+        body += "".join(f"<p>{esc(p)}</p>" for p in a.paragraphs[1:])
+        body += f'<p class="has-text-align-right"><strong>{esc(a.author)}</strong></p>'
+        others = [o for o in self.articles if o.id != a.id][:3]
+        related = "".join(f'<div class="jp-relatedposts-post"><h4><a href="{self.article_url(o)}">{esc(o.title)}</a></h4><p>{o.published:%d/%m/%Y}</p></div>' for o in others)
+        return f'''<main id="main" class="site-main"><article class="post type-post status-publish format-standard">
+<header class="entry-header"><h1 class="entry-title">{esc(a.title)}</h1>
+<div class="entry-meta"><span class="posted-on">Đăng ngày <time class="entry-date published" datetime="{a.published.isoformat()}">{a.published:%d/%m/%Y}</time></span></div></header>
+<div class="entry-content"><p class="lead"><strong>{esc(a.summary)}</strong></p>{body}
+<div class="sharedaddy"><h3 class="sd-title">Chia sẻ:</h3><ul><li><a href="#">Facebook</a></li><li><a href="#">Zalo</a></li></ul></div>
+<div id="jp-relatedposts" class="jp-relatedposts"><h3 class="jp-relatedposts-headline"><em>Bài viết liên quan</em></h3>{related}</div></div>
+</article><div id="comments" class="comments-area"><div id="respond"><h3 id="reply-title">Để lại một bình luận</h3><form><p>Email của bạn sẽ không được hiển thị công khai.</p><textarea></textarea><input type="submit" value="Phản hồi"></form></div></div></main>'''
+
+    def page(self, title: str, main: str, status: int = 200) -> Reply:
+        """Wrap content in the theme: header with the site title and today, menu, widgets, footer."""
+        recent = "".join(f'<li><a href="{self.article_url(a)}">{esc(a.title)}</a> <span class="post-date">{a.published:%d/%m/%Y}</span></li>' for a in self.articles[:5])
+        doc = f'''<!DOCTYPE html><html lang="vi"><head><meta charset="UTF-8"><title>{esc(title)} &#8211; {esc(self.name)}</title>
+<meta name="generator" content="WordPress 6.5.2"><link rel="alternate" type="application/rss+xml" title="{esc(self.name)} &raquo; Dòng thông tin" href="{self.base_url}/feed/">
+<link rel="https://api.w.org/" href="{self.base_url}/wp-json/"><link rel="stylesheet" href="/wp-content/themes/twentyseventeen/style.css"></head>
+<body class="home blog"><div id="page" class="site"><header id="masthead" class="site-header"><p class="site-title"><a href="{self.base_url}/">{esc(self.name)}</a></p>
+<p class="site-description">{self.today_line()}</p><nav class="main-navigation"><ul><li><a href="{self.base_url}/">Trang chủ</a></li><li><a href="{self.base_url}/wp-admin/">Quản trị</a></li></ul></nav></header>
+<div id="content" class="site-content">{main}
+<aside id="secondary" class="widget-area"><section class="widget widget_recent_entries"><h2 class="widget-title">Tin mới nhất</h2><ul>{recent}</ul></section>
+<section class="widget"><h2 class="widget-title">Thống kê truy cập</h2><p>Đang truy cập: 12</p><p>Tổng lượt truy cập: 2,714,803</p></section></aside></div>
+<footer id="colophon" class="site-footer"><p>Cơ quan chủ quản: Ủy ban nhân dân {esc(self.unit)}</p><p>Chịu trách nhiệm nội dung: Chủ tịch UBND</p>
+<p class="powered">Vận hành bởi WordPress</p></footer></div></body></html>'''
+        return Reply(status, doc.encode("utf-8"))
+
+    def feed(self) -> str:
+        """Return the RSS feed: the ten newest posts."""
+        items = "".join(
+            f"<item><title>{esc(a.title)}</title><link>{self.article_url(a)}</link><pubDate>{format_datetime(a.published)}</pubDate><description>{esc(a.summary)}</description></item>"
+            for a in self.articles[:10]
+        )
+        return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{esc(self.name)}</title><link>{self.base_url}/</link>{items}</channel></rss>'
+
+
 # --- A NukeViet portal with broken pages, for the bad-input tests ----------------------------
 
 
@@ -643,6 +731,13 @@ class FaultyNukeVietSite(NukeVietSite):
 def family_sites() -> list[ReplicaSite]:
     """Return one replica per CMS family beyond the demo's, for the family tests (issue #3)."""
     return [
+        WordPressSite(
+            "test.hoa-ninh",
+            "Xã Hòa Ninh (bản sao)",
+            "Đà Nẵng",
+            "Xã Hòa Ninh",
+            synthetic_articles(load_articles("articles_nukeviet"), 13, first_id=4000),
+        ),
         VnptSite(
             "test.tam-diep",
             "Trang Thông tin điện tử Thành phố Tam Điệp (bản sao)",
@@ -716,6 +811,12 @@ FURNITURE = (
     "Đánh giá cho bài viết",
     "In bài viết",
     "Chia sẻ Facebook",
+    "Chia sẻ:",
+    "Bài viết liên quan",
+    "Để lại một bình luận",
+    "Email của bạn sẽ không được hiển thị",
+    "Vận hành bởi WordPress",
+    "Bài cũ hơn",
     # other-news lists
     "Tin mới nhất",
     "Những tin mới hơn",

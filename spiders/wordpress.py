@@ -1,0 +1,43 @@
+"""WordPress sites (communes and wards): feed, sitemap, then /page/N/ listings."""
+
+from collections.abc import Iterable
+
+import scrapy
+from scrapy.http import Response
+from scrapy.utils.sitemap import Sitemap
+
+from scraper.registry import Hints
+from spiders.listing import ListingSpider
+
+
+class WordPressSpider(ListingSpider):
+    """WordPress: /feed/ and wp-sitemap.xml first, then the blog's /page/N/ listings."""
+
+    name = "wordpress"
+    family_hints = Hints(
+        feed_urls=("/feed/",),
+        listing_urls=("/",),
+        article_link_css="article .entry-title a::attr(href)",
+        next_page_css=".nav-previous a::attr(href)",
+        article_css="article.post",
+        title_css="h1.entry-title",
+        date_css=".entry-meta time.published",
+        summary_css=".entry-content p.lead",
+        drop_css=(".sharedaddy", "#jp-relatedposts", ".entry-meta"),
+    )
+
+    async def start(self):
+        yield scrapy.Request(self.absolute("/wp-sitemap.xml"), callback=self.parse_sitemap, errback=self.on_error, priority=10)
+        async for request in super().start():
+            yield request
+
+    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+        """Read WordPress's core sitemap index and its post sitemaps."""
+        sitemap = Sitemap(response.body)
+        locs = [entry["loc"] for entry in sitemap if "loc" in entry]
+        if sitemap.type == "sitemapindex":
+            for loc in locs:
+                if "-posts-" in loc:
+                    yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
+            return
+        yield from self.article_requests(locs)
