@@ -63,6 +63,7 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS) -> Ext
     container = _container(root, title_el, hints)
     raw_date, date_source = _date_text(root, title_el, hints)
     _drop_furniture(container, hints)
+    _unwrap_layout_tables(container)
     if _teaser_links(container) >= 3:
         raise NotAnArticle("listing page: 3 or more teaser links")
     parsed = parse_vn_datetime(raw_date) if raw_date else None
@@ -177,6 +178,25 @@ def _drop_furniture(container: lxml.html.HtmlElement, hints: Hints) -> None:
             if heading is not None and _is_heading(heading):
                 _drop(heading)
             _drop(element)
+
+
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "figure"}
+
+
+def _unwrap_layout_tables(container: lxml.html.HtmlElement) -> None:
+    """Turn tables used for page layout (cells holding paragraphs or headings) into plain blocks.
+
+    trafilatura renders tables as rows with '|' separators; a layout table would put a whole
+    article on one line. Data tables (cells holding only text) stay tables.
+    """
+    if container.tag in ("td", "th", "tr", "tbody", "thead"):
+        container.tag = "div"  # the article is one cell of a layout table
+    tables = [container] if container.tag == "table" else []
+    for table in tables + list(container.iter("table")):
+        cells = table.xpath(".//td | .//th")
+        if any(child.tag in _BLOCKS for cell in cells for child in cell):
+            for element in [table, *table.xpath(".//tbody | .//thead | .//tr | .//td | .//th")]:
+                element.tag = "div"
 
 
 def _is_link_list(element: lxml.html.HtmlElement) -> bool:

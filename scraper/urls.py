@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
+import re
+
 from w3lib.url import canonicalize_url, url_query_cleaner
+
+_IIS_PATH = re.compile(r"\.(?:aspx|asp|ashx)$", re.IGNORECASE)
 
 # Parameters that tell who shared a link, never which article it is.
 TRACKING_PARAMS = ("fbclid", "gclid", "zarsrc", "utm_source", "utm_medium", "utm_campaign",
@@ -15,7 +19,8 @@ def canonical_url(url: str) -> str:
     """Return the canonical form of an article URL.
 
     Drops the fragment and tracking parameters, sorts the query, lower-cases scheme and host,
-    drops the default port. Path case is kept: only IIS portals ignore it (see issue 5).
+    drops the default port. ASP.NET paths (.aspx, .asp, .ashx) are lower-cased too: IIS serves
+    /Pages/NewsDetail.aspx and /pages/newsdetail.aspx as one page. Other paths keep their case.
     """
     cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
     canonical = canonicalize_url(cleaned, keep_fragments=False)
@@ -23,7 +28,10 @@ def canonical_url(url: str) -> str:
     netloc = parts.hostname or ""
     if parts.port and not ((parts.scheme, parts.port) in (("http", 80), ("https", 443))):
         netloc = f"{netloc}:{parts.port}"
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+    path = parts.path or "/"
+    if _IIS_PATH.search(path):
+        path = path.lower()
+    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
 
 
 def same_host(url: str, host: str) -> bool:

@@ -92,3 +92,10 @@ def test_page_without_title_is_not_an_article():
 def test_long_last_sentence_is_not_a_byline():
     html = f"<html><body><div><h1>Tổng kết công tác năm</h1>{BODY}<p>Hội nghị kết thúc lúc 11 giờ cùng ngày.</p></div></body></html>"
     assert extract_article(html, "http://x/a").author == ""
+
+
+def test_layout_table_keeps_paragraphs_and_byline():
+    html = f"""<html><body><table><tr><td><h1>Tổng kết công tác năm</h1>{BODY}{BODY}
+    <p style="text-align:right">{"&nbsp;" * 80}Đoàn Lưu- BTGHU Như Xuân</p></td></tr></table></body></html>"""
+    result = extract_article(html, "http://x/a")
+    assert (result.author, "|" in result.text, result.text.count("\n\n")) == ("Đoàn Lưu- BTGHU Như Xuân", False, 1)

@@ -72,7 +72,15 @@ def test_second_crawl_adds_nothing_and_fetches_far_less(family_crawl):
 
 
 def test_post_is_used_only_where_the_family_paginates_by_post(family_crawl):
-    posts = [r for r in family_crawl["requests_first"] if r.startswith("POST ")]
-    # VNPT: 17 articles over 3 categories (6, 6, 5) at 5 a page, so two categories have a page 2
-    expected = {"vnpt": ["POST /DesktopModule/UIArticleInMenu/ArticleInMenuPagination.aspx/LoadArticle"] * 2}
+    posts = sorted(r for r in family_crawl["requests_first"] if r.startswith("POST "))
+    # VNPT: 17 articles over 3 categories (6, 6, 5) at 5 a page, so two categories have a page 2.
+    # SharePoint (dated): 23 articles over 3 categories (8, 8, 7): each has a page 2, posted back.
+    expected = {
+        "vnpt": ["POST /DesktopModule/UIArticleInMenu/ArticleInMenuPagination.aspx/LoadArticle"] * 2,
+        "sharepoint_dated": sorted(f"POST /portal/Pages/{cat}.aspx" for cat in ("chinh-tri", "kinh-te-xa-hoi", "tin-tuc-su-kien")),
+    }
     assert posts == expected.get(family_crawl["site"].family, [])
+
+
+def test_crawl_never_enters_the_unbounded_calendar(family_crawl):
+    assert [r for r in family_crawl["requests_first"] if "lich-cong-tac" in r.lower()] == []

@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
+from urllib.parse import parse_qs
 from pathlib import Path
 
 from scraper.vietnamese import VIETNAM_TZ, fold
@@ -703,6 +704,137 @@ class WordPressSite(ReplicaSite):
         return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{esc(self.name)}</title><link>{self.base_url}/</link>{items}</channel></rss>'
 
 
+# --- SharePoint publishing, "/portal/Pages/<Y>-<M>-<D>/<slug>.aspx" flavour (Thanh Hóa, Điện Biên) --
+
+SPDATED_CATS = {"tin-tuc-su-kien": "Tin tức - Sự kiện", "chinh-tri": "Chính trị", "kinh-te-xa-hoi": "Kinh tế - Xã hội"}
+SPDATED_PAGER = "ctl00$m$g_5d1c8a2e_1b3f$ctl00$gvNews"
+
+
+def ascii_title_slug(title: str) -> str:
+    """Return the flavour's slug: diacritics stripped, case kept, '--' where punctuation was, truncated."""
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
+                    if not unicodedata.combining(c))
+    slug = re.sub(r"[^A-Za-z0-9]+", lambda m: "--" if m.group(0).strip() else "-", plain).strip("-")
+    return slug[:60]
+
+
+class SharePointDatedSite(ReplicaSite):
+    """SharePoint /portal/Pages/ portal: __doPostBack listing pages, an unbounded calendar, IIS paths."""
+
+    family = "sharepoint_dated"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cats = list(SPDATED_CATS)
+        self.cat_of = {a.id: cats[n % len(cats)] for n, a in enumerate(self.articles)}
+
+    def article_path(self, a: DemoArticle) -> str:
+        """Return the article's path: creation date (not zero-padded), slug and a random-looking suffix."""
+        suffix = format(a.id * 2654435761 % 36**6, "x")[:6]
+        return f"/portal/Pages/{a.published.year}-{a.published.month}-{a.published.day}/{ascii_title_slug(a.title)}{suffix}.aspx"
+
+    def article_url(self, article: DemoArticle) -> str:
+        return self.base_url + self.article_path(article)
+
+    def expected(self) -> list[dict]:
+        rows = super().expected()  # "Đăng ngày 21 - 03 - 2023": the day only
+        for row, article in zip(rows, self.articles):
+            row["published_at"] = article.published.replace(hour=0, minute=0).isoformat()
+        return rows
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
+        lower = path.lower()  # IIS
+        if lower == "/":
+            return Reply(302, b"", headers=(("Location", self.base_url + "/portal/Pages/default.aspx"),))
+        if lower == "/robots.txt":
+            return Reply(200, b"User-agent: *\nDisallow: /_layouts/\nDisallow: /_vti_bin/\n", "text/plain")
+        if lower == "/portal/pages/default.aspx":
+            return self.page("Trang chủ", self.items(self.articles[:PER_PAGE], "Tin nổi bật"))
+        if lower == "/portal/pages/lich-cong-tac.aspx":
+            return self.calendar(query)
+        match = re.fullmatch(r"/portal/pages/([a-z0-9-]+)\.aspx", lower)
+        if match and match.group(1) in SPDATED_CATS:
+            return self.category(match.group(1), 1)
+        article = next((a for a in self.articles if self.article_path(a).lower() == lower), None)
+        if article:
+            return self.page(article.title, self.detail(article))
+        return self.page("Thông báo", "<p>Trang không tồn tại.</p>", status=404)
+
+    def handle_post(self, path: str, body: bytes) -> Reply:
+        """Answer a __doPostBack of the listing's pager: the page named in __EVENTARGUMENT."""
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+        match = re.fullmatch(r"/portal/pages/([a-z0-9-]+)\.aspx", path.lower())
+        page = re.fullmatch(r"Page\$(\d+)", form.get("__EVENTARGUMENT", ""))
+        if not (match and match.group(1) in SPDATED_CATS and page and form.get("__VIEWSTATE")
+                and form.get("__EVENTTARGET") == SPDATED_PAGER):
+            return Reply(500, b"<html><body>Invalid postback or callback argument.</body></html>")
+        return self.category(match.group(1), int(page.group(1)))
+
+    def items(self, items: list[DemoArticle], heading: str) -> str:
+        """Return listing items: linked title, SharePoint date and time, teaser."""
+        return f'<div class="news-list"><h2>{esc(heading)}</h2>' + "".join(
+            f'''<div class="news-item"><a class="title" href="{self.article_path(a)}">{esc(a.title)}</a>
+<span class="date">({self.vn_time(a.published)})</span><p>{esc(a.summary or a.paragraphs[0][:160])}</p></div>'''
+            for a in items) + "</div>"
+
+    @staticmethod
+    def vn_time(when: datetime) -> str:
+        """Return SharePoint's vi-VN time, 12-hour with SA/CH."""
+        return f"{when:%d/%m/%Y} {when.hour % 12 or 12}:{when:%M} {'SA' if when.hour < 12 else 'CH'}"
+
+    def category(self, cat: str, page: int) -> Reply:
+        """Return one page of a category, with the GridView pager that posts back."""
+        items = [a for a in self.articles if self.cat_of[a.id] == cat]
+        pages = max(1, -(-len(items) // PER_PAGE))
+        pager = " ".join(
+            f"<span>{n}</span>" if n == page else f"<a href=\"javascript:__doPostBack(&#39;{SPDATED_PAGER}&#39;,&#39;Page${n}&#39;)\">{n}</a>"
+            for n in range(1, pages + 1)
+        )
+        body = self.items(items[(page - 1) * PER_PAGE : page * PER_PAGE], SPDATED_CATS[cat]) + f'<div class="pager">{pager}</div>'
+        return self.page(SPDATED_CATS[cat], body, form_action=f"{cat}.aspx")
+
+    def calendar(self, query: dict[str, list[str]]) -> Reply:
+        """Return a week of "Lịch công tác" with links to the weeks before and after, forever."""
+        week, year = int((query.get("Tuan") or ["47"])[0]), int((query.get("Nam") or ["2026"])[0])
+        prev_week, next_week = (week - 1, year) if week > 1 else (52, year - 1), (week + 1, year) if week < 52 else (1, year + 1)
+        body = (f"<h2>Lịch công tác tuần {week} năm {year}</h2><table><tr><td>Thứ hai</td><td>Họp giao ban</td></tr></table>"
+                f'<a href="lich-cong-tac.aspx?Tuan={prev_week[0]}&amp;Nam={prev_week[1]}">« Tuần trước</a> '
+                f'<a href="lich-cong-tac.aspx?Tuan={next_week[0]}&amp;Nam={next_week[1]}">Tuần sau »</a>')
+        return self.page("Lịch công tác", body)
+
+    def detail(self, a: DemoArticle) -> str:
+        """Return the article block of seed 001: date line, font-size control, indented captions, spaced byline."""
+        body = f"<p>{esc(a.paragraphs[0])}</p><p style=\"text-align:center\"><img src=\"/portal/PublishingImages/{a.id}.jpg\"></p>"
+        body += f'<p style="margin-left:80px"><em>{esc(a.caption)}</em></p>'
+        body += "".join(f"<p>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; {esc(p)}</p>" for p in a.paragraphs[1:])
+        body += f'<p style="text-align:right">{"&nbsp;" * 120}{esc(a.author)}</p>'
+        return f'''<div id="art-content"><table width="100%"><tr><td><h1 class="art-title">{esc(a.title)}</h1>
+<div class="art-date">Đăng ngày {a.published:%d - %m - %Y}</div><div class="font-size"><a href="#">A-</a> <span>100%</span> <a href="#">A+</a></div>
+<div class="art-body">{body}</div></td></tr></table></div>'''
+
+    def page(self, title: str, main: str, status: int = 200, form_action: str = "default.aspx") -> Reply:
+        """Wrap content in the portal: poll, online count, menu with the calendar, latest news with SA/CH times."""
+        latest = "".join(
+            # shared links carry ?fbclid=; some links use the lower-cased path (IIS does not mind)
+            f'<li><a href="{self.article_path(a).lower() if n % 2 else self.article_path(a) + "?fbclid=IwAR0" + str(a.id)}">{esc(a.title)}</a>({self.vn_time(a.published)})</li>'
+            for n, a in enumerate(self.articles[:6])
+        )
+        menu = "".join(f'<li class="cat"><a href="/portal/Pages/{k}.aspx">{esc(v)}</a></li>' for k, v in SPDATED_CATS.items())
+        doc = f'''<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta name="GENERATOR" content="Microsoft SharePoint"><title>{esc(self.name)}</title>
+<link rel="stylesheet" href="/portal/Style Library/css/portal.css"></head><body>
+<form method="post" action="{form_action}" id="aspnetForm"><input type="hidden" name="__VIEWSTATE" value="/wEPDwUKMTY1NDU2MTA1Mg9kFgJmD2QWAgIBD2QWBAIDD2QW"><input type="hidden" name="__EVENTVALIDATION" value="/wEdAAN4p2Y0"><input type="hidden" name="__EVENTTARGET" value=""><input type="hidden" name="__EVENTARGUMENT" value="">
+<div class="header"><span class="site">{esc(self.name)}</span></div>
+<ul class="menu"><li><a href="/portal/Pages/default.aspx">Trang chủ</a></li>{menu}<li><a href="/portal/Pages/lich-cong-tac.aspx?Tuan=47&amp;Nam=2026">Lịch công tác</a></li></ul>
+<div class="main">{main}</div>
+<div class="right"><div class="poll"><p>Đánh giá của bạn về cổng thông tin điện tử</p><p>489 người đã bình chọn</p><p>89 người đang online</p></div>
+<div class="latest"><h3>Tin mới nhất</h3><ul>{latest}</ul></div></div>
+<div class="footer"><p>Cơ quan chủ quản: UBND {esc(self.unit)}</p><p>Chịu trách nhiệm nội dung: Chánh Văn phòng HĐND và UBND</p></div>
+</form></body></html>'''
+        return Reply(status, doc.encode("utf-8"))
+
+
 # --- A NukeViet portal with broken pages, for the bad-input tests ----------------------------
 
 
@@ -731,6 +863,13 @@ class FaultyNukeVietSite(NukeVietSite):
 def family_sites() -> list[ReplicaSite]:
     """Return one replica per CMS family beyond the demo's, for the family tests (issue #3)."""
     return [
+        SharePointDatedSite(
+            "test.nhu-xuan",
+            "Cổng thông tin điện tử huyện Như Xuân (bản sao)",
+            "Thanh Hóa",
+            "Huyện Như Xuân",
+            synthetic_articles(load_articles("articles_sharepoint"), 23, first_id=5000),
+        ),
         WordPressSite(
             "test.hoa-ninh",
             "Xã Hòa Ninh (bản sao)",
@@ -817,6 +956,10 @@ FURNITURE = (
     "Email của bạn sẽ không được hiển thị",
     "Vận hành bởi WordPress",
     "Bài cũ hơn",
+    "người đã bình chọn",
+    "người đang online",
+    "Đăng ngày",
+    "Lịch công tác",
     # other-news lists
     "Tin mới nhất",
     "Những tin mới hơn",
