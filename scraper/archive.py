@@ -69,6 +69,23 @@ class Archive:
         with self.db.conn:
             self.db["portals"].upsert_all(rows, pk="id")
 
+    def record_detection(self, portal_id: str, family: str, evidence: tuple[str, ...]) -> None:
+        """Remember the family detected for a portal."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE portals SET detected_family = ?, detected_at = ?, detection_evidence = ? WHERE id = ?",
+                [family, utc_now(), "; ".join(evidence), portal_id],
+            )
+
+    def detected_families(self, max_age_days: int) -> dict[str, str]:
+        """Return {portal id: family} of detections younger than max_age_days."""
+        rows = self.db.execute(
+            "SELECT id, detected_family FROM portals WHERE detected_family IS NOT NULL"
+            " AND detected_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', ?)",
+            [f"-{max_age_days} days"],
+        )
+        return dict(rows.fetchall())
+
     def save(self, article: Article) -> str:
         """Store an article; return 'new', 'unchanged' or 'changed' (the old text kept as a version)."""
         now = utc_now()

@@ -60,9 +60,10 @@ def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
     """Crawl the portals in one Scrapy process and return their crawl_runs rows (failed if missing)."""
     archive = Archive(settings["ARCHIVE_DB_PATH"])
     archive.upsert_portals(portals)
+    detected = archive.detected_families(settings.getint("ARCHIVE_DETECT_MAX_AGE_DAYS"))
     archive.close()
     process = CrawlerProcess(settings)
-    chains = [crawl_portal(process, portal) for portal in portals]
+    chains = [crawl_portal(process, portal, detected.get(portal.id)) for portal in portals]
     # Chained crawls (detect, then the family's spider) start after start() is called, so the
     # reactor is stopped by us once every portal's chain has ended, not by Scrapy.
     from twisted.internet import defer, reactor
@@ -75,17 +76,25 @@ def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
     return runs_of(settings["ARCHIVE_DB_PATH"], settings["ARCHIVE_RUN_ID"], portals)
 
 
-def crawl_portal(process: CrawlerProcess, portal: Portal):
-    """Crawl one portal: detect its family first when the registry says `auto`."""
+def crawl_portal(process: CrawlerProcess, portal: Portal, detected: str | None = None):
+    """Crawl one portal; for `auto`, use the recent detection or detect the family first."""
     from twisted.internet import defer
 
     @defer.inlineCallbacks
     def chain():
         spider = portal.spider_name
-        if portal.family == "auto":
+        if portal.family == "auto" and detected:
+            spider = spider_for_family(detected)
+            logger.info("%s: family %s (detected earlier)", portal.id, detected)
+        elif portal.family == "auto":
             crawler = process.create_crawler("detect")
             yield process.crawl(crawler, portal=portal)
-            spider = spider_for_family(crawler.spider.detection.family)
+            detection = crawler.spider.detection
+            spider = spider_for_family(detection.family)
+            if detection.score:  # an unreachable home page is not a detection
+                archive = Archive(process.settings["ARCHIVE_DB_PATH"])
+                archive.record_detection(portal.id, detection.family, detection.evidence)
+                archive.close()
         yield process.crawl(spider, portal=portal)
 
     return chain()

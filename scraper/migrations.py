@@ -66,3 +66,11 @@ def m001_initial(db: Database) -> None:
                   a.duplicate_of, a.first_seen_at
            FROM articles a JOIN portals p ON p.id = a.portal_id""",
     )
+
+
+@migrations()
+def m002_portal_detection(db: Database) -> None:
+    """Remember the family detected for `auto` portals, with when and why."""
+    db["portals"].add_column("detected_family", str)
+    db["portals"].add_column("detected_at", str)
+    db["portals"].add_column("detection_evidence", str)

@@ -46,6 +46,7 @@ class PortalSpider(scrapy.Spider):
             self.known = archive.known_urls(portal.id)
         finally:
             archive.close()
+        self.requested: set[str] = set()
         self.workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS")
         self.extract_enabled = self.settings.getbool("ARCHIVE_EXTRACT_ENABLED")
         logger.info("%s: %s spider, %d articles already archived", portal.id, self.name, len(self.known))
@@ -61,11 +62,16 @@ class PortalSpider(scrapy.Spider):
         return canonical_url(url) in self.known
 
     def article_requests(self, urls: Iterable[str]) -> Iterable[scrapy.Request]:
-        """Yield requests for the article URLs not archived yet."""
+        """Yield requests for the article URLs not archived yet and not requested yet in this run."""
         for url in urls:
-            if self.is_known(url):
+            canonical = canonical_url(url)
+            if canonical in self.known:
                 self.crawler.stats.inc_value("archive/skipped/known")
                 continue
+            # the same article behind other links: desktop and mobile cards, session ids, share links
+            if canonical in self.requested:
+                continue
+            self.requested.add(canonical)
             yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
 
     async def parse_article(self, response: Response) -> AsyncIterator[Article]:

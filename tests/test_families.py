@@ -6,6 +6,7 @@ import pytest
 
 from scraper.demo.server import ReplicaServer
 from scraper.demo.sites import FURNITURE, family_sites
+from scraper.urls import canonical_url
 from tests.conftest import crawl, rows
 
 SITES = family_sites()
@@ -29,8 +30,13 @@ def family_crawl(request, tmp_path_factory):
 
 
 def stored(family_crawl) -> dict[str, dict]:
-    """Return the stored rows by URL."""
-    return {r["url"]: dict(r) for r in rows(family_crawl["db"], "SELECT * FROM articles")}
+    """Return the stored rows by canonical URL (the URL fetched may carry session ids and state)."""
+    return {r["canonical_url"]: dict(r) for r in rows(family_crawl["db"], "SELECT * FROM articles")}
+
+
+def expected(family_crawl) -> list[dict]:
+    """Return the replica's articles, each with its canonical URL."""
+    return [{**e, "canonical_url": canonical_url(e["url"])} for e in family_crawl["site"].expected()]
 
 
 def test_crawl_exits_zero(family_crawl):
@@ -43,14 +49,14 @@ def test_family_is_detected(family_crawl):
 
 
 def test_every_article_and_nothing_else_is_stored(family_crawl):
-    assert sorted(stored(family_crawl)) == sorted(e["url"] for e in family_crawl["site"].expected())
+    assert sorted(stored(family_crawl)) == sorted(e["canonical_url"] for e in expected(family_crawl))
 
 
 @pytest.mark.parametrize("field", ["title", "published_at", "author"])
 def test_fields_are_exact(family_crawl, field):
     rows_by_url = stored(family_crawl)
-    wrong = [(e["url"], rows_by_url.get(e["url"], {}).get(field), e[field])
-             for e in family_crawl["site"].expected() if rows_by_url.get(e["url"], {}).get(field) != e[field]]
+    wrong = [(e["url"], rows_by_url.get(e["canonical_url"], {}).get(field), e[field])
+             for e in expected(family_crawl) if rows_by_url.get(e["canonical_url"], {}).get(field) != e[field]]
     assert wrong == []
 
 
@@ -84,3 +90,14 @@ def test_post_is_used_only_where_the_family_paginates_by_post(family_crawl):
 
 def test_crawl_never_enters_the_unbounded_calendar(family_crawl):
     assert [r for r in family_crawl["requests_first"] if "lich-cong-tac" in r.lower()] == []
+
+
+def test_detection_is_recorded_for_the_portal(family_crawl):
+    site = family_crawl["site"]
+    row = rows(family_crawl["db"], "SELECT detected_family FROM portals WHERE id = ?", [site.portal_id])[0]
+    assert row["detected_family"] == site.family
+
+
+def test_second_crawl_reuses_the_detection(family_crawl):
+    site = family_crawl["site"]
+    assert f"{site.portal_id}: family {site.family} (detected earlier)" in family_crawl["second"].stderr

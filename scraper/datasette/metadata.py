@@ -37,6 +37,9 @@ OTHER_TABLES = {
             "status": "unchecked, active, frozen, redirected or offline.",
             "successor": "For units dissolved in 2025, the portal id of the unit that took over.",
             "updated_at": "When this row was last written from the registry.",
+            "detected_family": "For family = auto: the CMS family detected from the home page.",
+            "detected_at": "When the family was detected (ISO 8601, UTC); detection is redone after 30 days.",
+            "detection_evidence": "The signatures found on the home page that decided the family.",
         },
     },
     "crawl_runs": {

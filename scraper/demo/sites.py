@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 from pathlib import Path
 
 from scraper.vietnamese import VIETNAM_TZ, fold
@@ -835,6 +835,104 @@ class SharePointDatedSite(ReplicaSite):
         return Reply(status, doc.encode("utf-8"))
 
 
+# --- Liferay Portal 7.x (HCMC, Đà Nẵng agencies, Đồng Tháp, Quảng Ngãi) ------------------------
+
+LIFERAY_SITE = "vinhlong"
+LIFERAY_CUR = "_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_iwwYBC4Hj8wV_cur"
+
+
+class LiferaySite(ReplicaSite):
+    """Liferay: asset publisher listings (_cur=N), /-/<url-title> assets, jsessionid and p_p_* links."""
+
+    family = "liferay"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.renders = 0
+
+    def article_url(self, article: DemoArticle) -> str:
+        return f"{self.base_url}/web/{LIFERAY_SITE}/-/{article.slug}"
+
+    def session(self) -> str:
+        """Return a new session id, as Liferay writes into links for a client that sends no cookie."""
+        self.renders += 1
+        return f"{self.renders * 7919:08X}".rjust(32, "0")
+
+    def link(self, a: DemoArticle, session: str, listing: str) -> str:
+        """Return an asset link as the asset publisher writes it: jsessionid, redirect, portlet state."""
+        return (f"/web/{LIFERAY_SITE}/-/{a.slug};jsessionid={session}?redirect={quote(listing, safe='')}"
+                f"&amp;p_p_id=com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet&amp;p_p_lifecycle=0&amp;p_p_state=normal")
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
+        path = re.sub(r";jsessionid=[^/?#]*", "", path)
+        if path == "/":
+            return Reply(302, b"", headers=(("Location", f"{self.base_url}/web/{LIFERAY_SITE}/trang-chu"),))
+        if path == "/robots.txt":
+            return Reply(200, f"User-agent: *\nDisallow: /c/\nDisallow: /group/\nSitemap: {self.base_url}/sitemap.xml\n".encode(), "text/plain")
+        if path == "/sitemap.xml":  # layouts only: assets have no display page here
+            urls = "".join(f"<url><loc>{self.base_url}/web/{LIFERAY_SITE}/{p}</loc></url>" for p in ("trang-chu", "tin-tuc", "gioi-thieu"))
+            return Reply(200, f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode(), "application/xml")
+        if path == f"/web/{LIFERAY_SITE}/trang-chu":
+            return self.page("Trang chủ", self.cards(self.articles[:PER_PAGE], path))
+        if path == f"/web/{LIFERAY_SITE}/tin-tuc":
+            return self.listing(int((query.get(LIFERAY_CUR) or ["1"])[0]))
+        if path == f"/web/{LIFERAY_SITE}/gioi-thieu":
+            return self.page("Giới thiệu", "<p>Giới thiệu chung về đơn vị.</p>")
+        match = re.fullmatch(rf"/web/{LIFERAY_SITE}/-/([a-z0-9-]+)", path)
+        article = next((a for a in self.articles if match and a.slug == match.group(1)), None)
+        if article:
+            return self.page(article.title, self.asset(article), canonical=self.article_url(article))
+        return self.page("Không tìm thấy", "<p>Không tìm thấy trang yêu cầu.</p>", status=404)
+
+    def cards(self, items: list[DemoArticle], listing: str) -> str:
+        """Return asset publisher cards twice, for desktop and for mobile, as the theme renders them."""
+        session = self.session()
+        card = "".join(
+            f'''<div class="asset-abstract"><h3 class="asset-title"><a href="{self.link(a, session, listing)}">{esc(a.title)}</a></h3>
+<div class="asset-metadata"><span class="metadata-publish-date">{a.published:%H:%M | %d/%m/%Y}</span></div><div class="asset-summary">{esc(a.summary)}</div></div>'''
+            for a in items
+        )
+        return f'<div class="d-none d-md-block">{card}</div><div class="d-md-none">{card}</div>'
+
+    def listing(self, cur: int) -> Reply:
+        """Return one page of the news asset publisher."""
+        pages = max(1, -(-len(self.articles) // PER_PAGE))
+        if not 1 <= cur <= pages:
+            return self.page("Tin tức", "<p>Không có kết quả.</p>")
+        listing = f"/web/{LIFERAY_SITE}/tin-tuc"
+        base = f"{self.base_url}{listing}?p_p_id=com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_iwwYBC4Hj8wV&amp;{LIFERAY_CUR}="
+        pager = "".join(f'<li class="page-item{" active" if n == cur else ""}"><a class="page-link" href="{base}{n}">{n}</a></li>' for n in range(1, pages + 1))
+        if cur < pages:
+            pager += f'<li class="page-item"><a class="page-link next" href="{base}{cur + 1}">Tiếp</a></li>'
+        chunk = self.articles[(cur - 1) * PER_PAGE : cur * PER_PAGE]
+        return self.page("Tin tức", self.cards(chunk, listing) + f'<ul class="pagination">{pager}</ul>')
+
+    def asset(self, a: DemoArticle) -> str:
+        """Return the asset's full view: title, publish date, journal article, ratings, related assets."""
+        body = f"<p>{esc(a.paragraphs[0])}</p><p><img src=\"/documents/20182/{a.id}/anh.jpg\"></p><p><em>{esc(a.caption)}</em></p>"
+        body += "".join(f"<p>{esc(p)}</p>" for p in a.paragraphs[1:]) + f'<p style="text-align: right;"><strong>{esc(a.author)}</strong></p>'
+        related = "".join(f'<li><a href="/web/{LIFERAY_SITE}/-/{o.slug}">{esc(o.title)}</a></li>' for o in self.articles[:4] if o.id != a.id)
+        return f'''<section class="portlet" id="portlet_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_iwwYBC4Hj8wV">
+<div class="portlet-content"><div class="portlet-body"><div class="asset-full-content">
+<h2 class="header-title"><span>{esc(a.title)}</span></h2>
+<div class="asset-metadata"><span class="metadata-publish-date">{a.published:%H:%M | %d/%m/%Y}</span> <span class="metadata-view-count">{a.id % 500} lượt xem</span></div>
+<div class="journal-content-article" data-analytics-asset-id="{a.id}"><p class="sapo"><strong>{esc(a.summary)}</strong></p>{body}</div>
+<div class="asset-ratings"><span>Đánh giá bài viết:</span> <span>0 (0 Bình chọn)</span></div>
+<div class="asset-links"><h4>Tin liên quan</h4><ul>{related}</ul></div></div></div></div></section>'''
+
+    def page(self, title: str, main: str, status: int = 200, canonical: str = "") -> Reply:
+        """Wrap content in the Liferay theme: portlet boundaries, navigation, footer."""
+        head = f'<link rel="canonical" href="{canonical}"><meta property="og:title" content="{esc(title)} - {esc(self.name)}">' if canonical else ""
+        doc = f'''<!DOCTYPE html><html class="ltr" dir="ltr" lang="vi-VN"><head><meta charset="utf-8"><title>{esc(title)} - {esc(self.name)}</title>{head}
+<script>var Liferay = {{}}; Liferay.ThemeDisplay = {{ getLayoutId: function() {{ return "12"; }}, getScopeGroupId: function() {{ return "20182"; }} }};</script></head>
+<body class="controls-visible"><header id="banner"><div class="site-title">{esc(self.name)}</div><div class="today">{self.today_line()}</div></header>
+<nav id="navigation"><ul><li><a href="/web/{LIFERAY_SITE}/trang-chu">Trang chủ</a></li><li class="cat"><a href="/web/{LIFERAY_SITE}/tin-tuc">Tin tức</a></li><li><a href="/web/{LIFERAY_SITE}/gioi-thieu">Giới thiệu</a></li></ul></nav>
+<div id="content"><div class="portlet-boundary portlet-boundary_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_">{main}</div>
+<div class="portlet-boundary"><h3>Thống kê truy cập</h3><p>Đang truy cập: 31</p><p>Tổng lượt truy cập: 2,714,803</p></div></div>
+<footer id="footer"><p>Cơ quan chủ quản: UBND {esc(self.unit)}</p><p>Chịu trách nhiệm: Chánh Văn phòng</p><p>Powered by Liferay</p></footer></body></html>'''
+        return Reply(status, doc.encode("utf-8"))
+
+
 # --- A NukeViet portal with broken pages, for the bad-input tests ----------------------------
 
 
@@ -863,6 +961,13 @@ class FaultyNukeVietSite(NukeVietSite):
 def family_sites() -> list[ReplicaSite]:
     """Return one replica per CMS family beyond the demo's, for the family tests (issue #3)."""
     return [
+        LiferaySite(
+            "test.vinh-long",
+            "Cổng thông tin điện tử tỉnh Vĩnh Long (bản sao)",
+            "Vĩnh Long",
+            "Tỉnh Vĩnh Long",
+            synthetic_articles(load_articles("articles_nukeviet"), 12, first_id=6000),
+        ),
         SharePointDatedSite(
             "test.nhu-xuan",
             "Cổng thông tin điện tử huyện Như Xuân (bản sao)",
@@ -960,6 +1065,9 @@ FURNITURE = (
     "người đang online",
     "Đăng ngày",
     "Lịch công tác",
+    "Đánh giá bài viết",
+    "Tin liên quan",
+    "Powered by Liferay",
     # other-news lists
     "Tin mới nhất",
     "Những tin mới hơn",
