@@ -96,7 +96,7 @@ def spider_for_family(family: str) -> str:
 
 
 # Families that have a spider module of their own (spiders/<family>.py).
-SPIDER_FAMILIES = ("generic", "liferay", "nukeviet", "sharepoint_dated", "vnpt", "wordpress")
+SPIDER_FAMILIES = ("generic", "liferay", "nukeviet", "sharepoint", "sharepoint_dated", "vnpt", "websphere", "wordpress")
 
 _REQUIRED = ("id", "name", "province", "unit", "level", "base_url")
 _TEXT_FIELDS = ("id", "name", "province", "unit", "level", "base_url", "family", "status", "successor")

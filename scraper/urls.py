@@ -16,17 +16,20 @@ TRACKING_PARAMS = ("fbclid", "gclid", "zarsrc", "utm_source", "utm_medium", "utm
                    "utm_term", "utm_content", "redirect", "p_p_id", "p_p_lifecycle", "p_p_state",
                    "p_p_mode", "p_p_col_id", "p_p_col_pos", "p_p_col_count", "p_l_back_url")
 _SESSION_ID = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
+# WebSphere Portal encodes portlet navigation state in the path; every view writes a new one.
+_PORTLET_STATE = re.compile(r"/!ut/p/[^?#]*")
 
 
 def canonical_url(url: str) -> str:
     """Return the canonical form of an article URL.
 
-    Drops the fragment, session ids (;jsessionid=), tracking and portlet-state parameters, sorts the query, lower-cases scheme and host,
+    Drops the fragment, session ids (;jsessionid=), WebSphere portlet state (/!ut/p/...), tracking and portlet-state parameters, sorts the query, lower-cases scheme and host,
     drops the default port. ASP.NET paths (.aspx, .asp, .ashx) are lower-cased too: IIS serves
     /Pages/NewsDetail.aspx and /pages/newsdetail.aspx as one page. Other paths keep their case.
     """
     # servlet containers (Liferay, WebSphere) put the session in the path when cookies are off
-    cleaned = url_query_cleaner(_SESSION_ID.sub("", url), TRACKING_PARAMS, remove=True, keep_fragments=False)
+    stateless = _PORTLET_STATE.sub("/", _SESSION_ID.sub("", url))
+    cleaned = url_query_cleaner(stateless, TRACKING_PARAMS, remove=True, keep_fragments=False)
     canonical = canonicalize_url(cleaned, keep_fragments=False)
     parts = urlsplit(canonical)
     netloc = parts.hostname or ""

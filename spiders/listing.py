@@ -29,7 +29,7 @@ class ListingSpider(PortalSpider):
         for href in response.css(self.hints.listing_link_css).getall():
             url = response.urljoin(href)
             if url.rstrip("/") != response.url.rstrip("/"):
-                yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error)
+                yield scrapy.Request(self.fetch_url(url), callback=self.parse_listing, errback=self.on_error)
 
     def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
         """Request the listing's unarchived articles and, unless all were archived, the next page."""
@@ -37,7 +37,7 @@ class ListingSpider(PortalSpider):
         yield from requests
         next_page = response.css(self.hints.next_page_css).get() if go_on and self.hints.next_page_css else None
         if next_page:
-            yield response.follow(next_page, callback=self.parse_listing, errback=self.on_error)
+            yield scrapy.Request(self.fetch_url(response.urljoin(next_page)), callback=self.parse_listing, errback=self.on_error)
 
     def listing_articles(self, response: Response) -> tuple[list[scrapy.Request], bool]:
         """Return requests for a listing page's unarchived articles, and whether paging goes on."""

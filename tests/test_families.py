@@ -101,3 +101,7 @@ def test_detection_is_recorded_for_the_portal(family_crawl):
 def test_second_crawl_reuses_the_detection(family_crawl):
     site = family_crawl["site"]
     assert f"{site.portal_id}: family {site.family} (detected earlier)" in family_crawl["second"].stderr
+
+
+def test_no_request_carries_portlet_state(family_crawl):
+    assert [r for r in family_crawl["requests_first"] if "!ut/p/" in r] == []

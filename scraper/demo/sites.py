@@ -933,6 +933,88 @@ class LiferaySite(ReplicaSite):
         return Reply(status, doc.encode("utf-8"))
 
 
+# --- IBM WebSphere Portal + WCM (Cà Mau) ------------------------------------------------------
+
+WCM_LIBRARY = "camau/ngochien/trangchu/tintuc"
+WCM_CATS = {"hoat-dong": "Tin hoạt động", "xay-dung-dang": "Xây dựng Đảng"}
+WCM_PAGER = "WCM_Page.9a8b7c6d5e"
+
+
+class WebSphereSite(ReplicaSite):
+    """WebSphere Portal: every page under /wps/portal, state in !ut/p/ paths, WCM paging, <base href>."""
+
+    family = "websphere"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cats = list(WCM_CATS)
+        self.cat_of = {a.id: cats[n % len(cats)] for n, a in enumerate(self.articles)}
+        self.views = 0
+
+    def query_link(self, page: str, urile: str, extra: str = "") -> str:
+        """Return a query-only link as WCM menus and lists write them."""
+        return f"?1dmy&amp;page={page}&amp;urile=wcm%3apath%3a%2F{quote(urile, safe='')}{extra}"
+
+    def article_url(self, article: DemoArticle) -> str:
+        urile = f"{WCM_LIBRARY}/{self.cat_of[article.id]}/{article.slug}"
+        return f"{self.base_url}/wps/portal/" + self.query_link("trangchitiet", urile).replace("&amp;", "&")
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]]) -> Reply:
+        if path == "/":
+            return Reply(302, b"", headers=(("Location", self.base_url + "/wps/portal/"),))
+        if path == "/robots.txt":
+            return Reply(200, b"User-agent: *\nDisallow: /wps/myportal/\n", "text/plain")
+        if not path.startswith("/wps/portal"):
+            return not_found()
+        page, urile = (query.get("page") or [""])[0], (query.get("urile") or [""])[0].removeprefix("wcm:path:/")
+        if page == "danhmuc" and urile.rsplit("/", 1)[-1] in WCM_CATS:
+            return self.listing(urile.rsplit("/", 1)[-1], int((query.get(WCM_PAGER) or ["1"])[0]))
+        if page == "trangchitiet":
+            article = next((a for a in self.articles if urile == f"{WCM_LIBRARY}/{self.cat_of[a.id]}/{a.slug}"), None)
+            if article:
+                return self.page(self.detail(article))
+            return self.page("<div class=\"wcm-content\"><p>Nội dung không tồn tại.</p></div>")
+        return self.page(self.items(self.articles[:PER_PAGE]))
+
+    def items(self, items: list[DemoArticle]) -> str:
+        """Return a WCM list of articles."""
+        return '<div class="danhsach">' + "".join(
+            f'''<div class="tin"><a class="tieude-tin" href="{self.query_link("trangchitiet", f"{WCM_LIBRARY}/{self.cat_of[a.id]}/{a.slug}")}">{esc(a.title)}</a>
+<span class="ngay">{a.published:%d/%m/%Y}</span><p>{esc(a.summary)}</p></div>''' for a in items) + "</div>"
+
+    def listing(self, cat: str, page: int) -> Reply:
+        """Return one page of a category with WCM's paging links."""
+        items = [a for a in self.articles if self.cat_of[a.id] == cat]
+        pages = max(1, -(-len(items) // PER_PAGE))
+        urile = f"{WCM_LIBRARY}/{cat}"
+        pager = "".join(f'<a href="{self.query_link("danhmuc", urile, f"&amp;WCM_PI=1&amp;{WCM_PAGER}={n}")}">{n}</a> ' for n in range(1, pages + 1))
+        if page < pages:
+            pager += f'<a class="next" href="{self.query_link("danhmuc", urile, f"&amp;WCM_PI=1&amp;{WCM_PAGER}={page + 1}")}">Trang sau</a>'
+        return self.page(f"<h2>{esc(WCM_CATS[cat])}</h2>" + self.items(items[(page - 1) * PER_PAGE : page * PER_PAGE]) + f'<div class="phantrang">{pager}</div>')
+
+    def detail(self, a: DemoArticle) -> str:
+        """Return the WCM article view: title, date and time, sapo, body."""
+        body = f"<p>{esc(a.paragraphs[0])}</p><p style=\"text-align:center\"><img src=\"/wps/wcm/connect/{a.id}.jpg\"></p><p style=\"text-align:center\"><em>{esc(a.caption)}</em></p>"
+        body += "".join(f"<p>{esc(p)}</p>" for p in a.paragraphs[1:]) + f'<p style="text-align:right"><strong>{esc(a.author)}</strong></p>'
+        return f'''<div class="wcm-content"><div class="tieude">{esc(a.title)}</div><div class="ngaydang">{a.published:%d/%m/%Y %H:%M}</div>
+<div class="tomtat">{esc(a.summary)}</div><div class="noidung">{body}</div>
+<div class="chiase"><a href="#">In bài</a> <a href="#">Gửi email</a></div></div>'''
+
+    def page(self, main: str) -> Reply:
+        """Wrap content in the portal theme; <title> is the portal's name on every page."""
+        self.views += 1
+        state = f"Z1_{self.views * 104729:012X}"
+        menu = "".join(f'<li><a href="{self.query_link("danhmuc", f"{WCM_LIBRARY}/{k}")}">{esc(v)}</a></li>' for k, v in WCM_CATS.items())
+        doc = f'''<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{esc(self.name)}</title>
+<base href="{self.base_url}/wps/portal/!ut/p/z1/{state}/dz/d5/L2dBISEvZ0FBIS9nQSEh/"></head><body>
+<div class="wpthemeHeader"><div class="ten-don-vi">{esc(self.name)}</div><div class="ngay-hien-tai">{self.today_line()}</div></div>
+<ul class="wcm-menu"><li><a href="{self.base_url}/wps/portal/">Trang chủ</a></li>{menu}</ul>
+<div class="wpthemeMainContent">{main}</div>
+<div class="wpthemeFooter"><p>Cơ quan chủ quản: {esc(self.unit)}</p><p>Chịu trách nhiệm: Trưởng Ban Tuyên giáo</p><p>Số lượt truy cập: 2,714,803</p></div>
+<script src="/wps/contenthandler/!ut/p/digest!abc/sp/mashup:ra:collection?themeID=ZJ_123"></script></body></html>'''
+        return Reply(200, doc.encode("utf-8"))
+
+
 # --- A NukeViet portal with broken pages, for the bad-input tests ----------------------------
 
 
@@ -961,6 +1043,13 @@ class FaultyNukeVietSite(NukeVietSite):
 def family_sites() -> list[ReplicaSite]:
     """Return one replica per CMS family beyond the demo's, for the family tests (issue #3)."""
     return [
+        WebSphereSite(
+            "test.ngoc-hien",
+            "Huyện ủy Ngọc Hiển (bản sao)",
+            "Cà Mau",
+            "Huyện Ngọc Hiển",
+            synthetic_articles(load_articles("articles_nukeviet"), 12, first_id=7000),
+        ),
         LiferaySite(
             "test.vinh-long",
             "Cổng thông tin điện tử tỉnh Vĩnh Long (bản sao)",
@@ -1068,6 +1157,7 @@ FURNITURE = (
     "Đánh giá bài viết",
     "Tin liên quan",
     "Powered by Liferay",
+    "In bài",
     # other-news lists
     "Tin mới nhất",
     "Những tin mới hơn",
