@@ -297,5 +297,58 @@ def portals_detect(url) -> None:
     for line in detection.evidence:
         click.echo(f"  - {line}")
 
+
+def family_hints(family: str):
+    """Return a family spider's hints, loaded by name through Scrapy's spider loader."""
+    from scrapy.spiderloader import SpiderLoader
+
+    from scraper.crawl import crawl_settings, default_registry
+    from scraper.registry import spider_for_family
+
+    settings = crawl_settings("archive.db", default_registry(), {})
+    try:
+        return SpiderLoader.from_settings(settings).load(spider_for_family(family)).family_hints
+    except KeyError:
+        raise click.ClickException(f"unknown family '{family}'") from None
+
+
+@cli.group()
+def fixture() -> None:
+    """Save portal pages as test fixtures.
+
+    Example:
+
+    \b
+        govnews fixture save https://vinhthanh.cantho.gov.vn/news/ --portal can-tho.vinh-thanh --family nukeviet --kind listing
+    """
+
+
+@fixture.command("save")
+@click.argument("url")
+@click.option("--portal", "portal_id", required=True, help="Portal id: the fixture folder")
+@click.option("--family", required=True, help="The portal's family (spider name)")
+@click.option("--kind", type=click.Choice(["article", "listing"]), required=True)
+@click.option("--name", default="", help="File name without .html [article-<date> or listing-1]")
+@click.option("--dir", "folder", default="tests/fixtures", show_default=True, type=click.Path(file_okay=False))
+def fixture_save(url, portal_id, family, kind, name, folder) -> None:
+    """Fetch a page once and save it (with its URL, family and kind) for the fixture tests.
+
+    Then run `pytest -k <portal> --update-golden` and read the JSON it writes before committing.
+
+    Example:
+
+    \b
+        govnews fixture save https://example.gov.vn/news/a-1.html --portal ha-noi.dong-da --family nukeviet --kind article
+    """
+    import urllib.error
+
+    from scraper.fixtures import save_fixture
+
+    try:
+        path = save_fixture(url, portal_id, family, kind, Path(folder), name, family_hints(family))
+    except (urllib.error.URLError, OSError) as exc:
+        raise click.ClickException(f"{url}: {getattr(exc, 'reason', exc)}") from None
+    click.echo(str(path))
+
 if __name__ == "__main__":
     cli()

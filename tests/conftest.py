@@ -107,3 +107,8 @@ def faulty_site():
         "test.faulty", "Cổng bị lỗi (bản sao)", "Cần Thơ", "Huyện Thử", load_articles("articles_nukeviet"),
         faults={102: "pdf", 103: "huge", 104: "error"},
     )
+
+
+def pytest_addoption(parser):
+    """--update-golden rewrites the fixtures' expected JSON from the current output."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite fixture JSON from current output")

@@ -1041,8 +1041,22 @@ class FaultyNukeVietSite(NukeVietSite):
 
 
 def family_sites() -> list[ReplicaSite]:
-    """Return one replica per CMS family beyond the demo's, for the family tests (issue #3)."""
+    """Return one replica per CMS family, for the family tests (issue #3)."""
     return [
+        NukeVietSite(
+            "test.vinh-thanh",
+            "Huyện ủy Vĩnh Thạnh (bản sao)",
+            "Cần Thơ",
+            "Huyện Vĩnh Thạnh",
+            synthetic_articles(load_articles("articles_nukeviet"), 23, first_id=9000),
+        ),
+        SharePointSite(
+            "test.dinh-quan",
+            "UBND huyện Định Quán (bản sao)",
+            "Đồng Nai",
+            "Huyện Định Quán",
+            synthetic_articles(load_articles("articles_sharepoint"), 19, first_id=9500),
+        ),
         WebSphereSite(
             "test.ngoc-hien",
             "Huyện ủy Ngọc Hiển (bản sao)",
