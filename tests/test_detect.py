@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import pytest
 
+from scraper.demo.server import ReplicaServer
+from scraper.demo.sites import family_sites
 from scraper.detect import detect_family
 from tests.conftest import run_govnews
 
 
-@pytest.mark.parametrize("site", ["demo.vinh-thanh", "demo.dinh-quan"])
-def test_cli_names_the_replicas_family(replicas, site, tmp_path):
-    live = next(s for s in replicas.sites if s.portal_id == site)
-    result = run_govnews("portals", "detect", live.base_url + "/", cwd=tmp_path)
-    assert (result.returncode, result.stdout.split("\t")[0]) == (0, live.family)
+@pytest.fixture(scope="module")
+def family_replicas():
+    """One replica per family, served for this module."""
+    with ReplicaServer(family_sites()) as server:
+        yield server
+
+
+@pytest.mark.parametrize("family", [s.family for s in family_sites()])
+def test_cli_names_every_replicas_family(family_replicas, family, tmp_path):
+    site = next(s for s in family_replicas.sites if s.family == family)
+    result = run_govnews("portals", "detect", site.base_url + "/", cwd=tmp_path)
+    assert (result.returncode, result.stdout.split("\t")[0]) == (0, family)
 
 
 def test_cli_shows_the_evidence(replicas, tmp_path):
