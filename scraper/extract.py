@@ -23,6 +23,7 @@ from scraper.vietnamese import clean_line, contains_date, nfc, parse_vn_datetime
 EXTRACTOR_VERSION = f"govnews-extract/1 trafilatura/{version('trafilatura')}"
 MIN_TEXT_CHARS = 200
 MIN_CONTAINER_CHARS = 400
+LONG_LINE_CHARS = 150  # a paragraph this long is body text, not furniture
 MAX_DATE_LINE_CHARS = 80
 DATE_SEARCH_NODES = 12  # text nodes after the title searched for the article's own date
 _IMAGE_NAME = re.compile(r"^\S*\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.IGNORECASE)
@@ -51,24 +52,37 @@ class Extracted:
 NO_HINTS = Hints()
 
 
-def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS) -> Extracted:
-    """Extract title, date, text and metadata from one article page."""
+def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_article: bool = False) -> Extracted:
+    """Extract title, date, text and metadata from one article page.
+
+    known_article: the caller knows the page is an article (a feed's or sitemap's item, a URL of
+    the family's article pattern); the checks that tell listings from articles are skipped.
+    """
     root = _parse(html)
+    declares_article = _declares_article(root)  # before scripts go: JSON-LD is a script
     for bad in root.xpath("//script|//style|//noscript|//form//select|//iframe"):
         _drop(bad)
     title_el = _title_element(root, hints)
-    if title_el is None:
-        raise NotAnArticle("no title element")
-    title = clean_line(title_el.text_content())
+    if title_el is None and hints.title_css:
+        raise NotAnArticle(f"no title element ({hints.title_css})")  # the family knows its pages
+    if title_el is None and not (declares_article or known_article):
+        raise NotAnArticle("no title element, and the page does not declare an article")
+    title = clean_line(title_el.text_content()) if title_el is not None else _head_title(root)
+    if not title:
+        raise NotAnArticle("no title")
     container = _container(root, title_el, hints)
-    raw_date, date_source = _date_text(root, title_el, hints)
+    missed_body = not hints.article_css and _body_is_elsewhere(root, container)
+    raw_date, date_source = _date_text(root, title_el, hints) if title_el is not None else ("", "")
     _drop_furniture(container, hints)
     _unwrap_layout_tables(container)
-    if _teaser_links(container) >= 3:
-        raise NotAnArticle("listing page: 3 or more teaser links")
+    teasers = 0 if known_article else _teaser_links(container)
+    if not known_article and teasers >= 3 and _teaser_comes_first(container, title_el):
+        raise NotAnArticle(f"listing page: {teasers} teaser links, the first before any paragraph")
     parsed = parse_vn_datetime(raw_date) if raw_date else None
     summary = _summary(root, hints)
     lines = _text_lines(container, url, title, raw_date, summary)
+    if missed_body:
+        lines = _page_lines(html, url, title, raw_date, summary)
     author = _byline(lines)
     if author:
         lines = lines[:-1]
@@ -148,12 +162,37 @@ def _hidden(element: lxml.html.HtmlElement) -> bool:
     ).replace(" ", "")
 
 
-def _container(root: lxml.html.HtmlElement, title_el: lxml.html.HtmlElement, hints: Hints) -> lxml.html.HtmlElement:
-    """Return the element holding the whole article: the hint's, else the title's nearest ancestor with body text."""
+def _declares_article(root: lxml.html.HtmlElement) -> bool:
+    """Tell whether a page says it is an article: og:type, an <article> element, or JSON-LD."""
+    og_type = root.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
+    json_ld = " ".join(root.xpath("//script[@type='application/ld+json']/text()"))
+    return og_type == "article" or bool(root.xpath("//article")) or bool(
+        re.search(r'"@type"\s*:\s*"(?:News)?Article"', json_ld))
+
+
+def _head_title(root: lxml.html.HtmlElement) -> str:
+    """Return og:title or <title> without the portal's name after a separator."""
+    text = root.xpath("string(//meta[@property='og:title']/@content)") or root.xpath("string(//title)")
+    parts = [clean_line(part) for part in re.split(r"\s+[-|–—:]\s+", clean_line(text))]
+    parts = [part for part in parts if part]
+    if not parts:
+        return ""
+    # "<headline> - <portal name>": the headline comes first unless it is very short
+    return parts[0] if len(parts[0]) >= 20 else max(parts, key=len)
+
+
+def _container(root: lxml.html.HtmlElement, title_el, hints: Hints) -> lxml.html.HtmlElement:
+    """Return the element holding the whole article.
+
+    The hint's element; else the title's nearest ancestor with 400 characters of non-link text;
+    else the whole page. Without hints, extract_article checks the result against the whole page.
+    """
     if hints.article_css:
         found = root.cssselect(hints.article_css)
         if found:
             return found[0]
+    if title_el is None:
+        return root
     for ancestor in title_el.iterancestors():
         if _own_text_chars(ancestor) >= MIN_CONTAINER_CHARS:
             return ancestor
@@ -211,8 +250,10 @@ def _is_link_list(element: lxml.html.HtmlElement) -> bool:
     return len(links) >= 2 and link_chars / len(text) >= 0.6
 
 
-def _is_heading(element: lxml.html.HtmlElement) -> bool:
+def _is_heading(element) -> bool:
     """Tell whether an element is a short heading (h2-h6 or a short bold paragraph)."""
+    if not isinstance(element.tag, str):  # a comment or processing instruction
+        return False
     text = clean_line(element.text_content())
     return bool(text) and len(text) <= 60 and (
         element.tag in ("h2", "h3", "h4", "h5", "h6") or element.find(".//strong") is not None
@@ -221,13 +262,42 @@ def _is_heading(element: lxml.html.HtmlElement) -> bool:
 
 def _teaser_links(container: lxml.html.HtmlElement) -> int:
     """Count links that stand alone as a title (a listing's teasers), not inside a sentence."""
-    count = 0
-    for link in container.iter("a"):
-        text = clean_line(link.text_content())
-        parent_text = clean_line(link.getparent().text_content())
-        if len(text) >= 25 and not _IMAGE_NAME.match(text) and len(text) >= 0.6 * len(parent_text):
-            count += 1
-    return count
+    return sum(1 for link in container.iter("a") if _is_teaser(link))
+
+
+def _teaser_comes_first(container, title_el) -> bool:
+    """Tell whether, after the title, a teaser link comes before any long paragraph.
+
+    After its heading, a listing opens with a teaser's title link; an article opens with its
+    body. Related-story links further down an article do not make it a listing.
+    """
+    started = title_el is None
+    for element in container.iter():
+        if element is title_el:
+            started = True
+            continue
+        if not started or not isinstance(element.tag, str):
+            continue
+        if element.tag == "p" and _own_text_chars(element) >= LONG_LINE_CHARS:
+            return False
+        if element.tag == "a" and _is_teaser(element):
+            return True
+    return False
+
+
+def _is_teaser(link: lxml.html.HtmlElement) -> bool:
+    """Tell whether a link is a teaser: a title of 25 characters or more standing alone."""
+    text = clean_line(link.text_content())
+    return len(text) >= 25 and not _IMAGE_NAME.match(text) and _standalone(link)
+
+
+def _standalone(link: lxml.html.HtmlElement) -> bool:
+    """Tell whether no sentence text touches a link on either side (a title, not a word in a sentence)."""
+    previous = link.getprevious()
+    parent = link.getparent()
+    before = (previous.tail if previous is not None else parent.text if parent is not None else "") or ""
+    after = (link.tail or "").strip()
+    return not before.strip() and (not after or after[0] in "(|-–[")
 
 
 def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
@@ -244,6 +314,8 @@ def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
     # The header (with its today-line) precedes the title in every layout: search after it.
     seen = 0
     for node in title_el.itersiblings():
+        if not isinstance(node.tag, str):  # comments
+            continue
         for text in node.itertext():
             text = clean_line(text)
             if not text:
@@ -269,9 +341,8 @@ def _summary(root: lxml.html.HtmlElement, hints: Hints) -> str:
 def _text_lines(container, url: str, title: str, raw_date: str, summary: str) -> list[str]:
     """Return the body's paragraphs from trafilatura, without title, date line and file names."""
     fragment = lxml.html.tostring(container, encoding="unicode")
-    result = bare_extraction(
-        f"<html><body>{fragment}</body></html>", url=url, with_metadata=False, favor_recall=True
-    )
+    document = fragment if container.tag == "html" else f"<html><body>{fragment}</body></html>"
+    result = bare_extraction(document, url=url, with_metadata=False, favor_recall=True)
     text = result.as_dict().get("text") if result else ""
     lines = [clean_line(line) for line in (text or "").splitlines()]
     date_line = clean_line(raw_date)
@@ -285,6 +356,42 @@ def _text_lines(container, url: str, title: str, raw_date: str, summary: str) ->
     if summary and summary not in kept:
         kept.insert(0, summary)
     return kept
+
+
+def _body_is_elsewhere(root, container) -> bool:
+    """Tell whether most long paragraphs of the page lie outside the container.
+
+    Without a family's hint the container is a guess from the title's position, and a header
+    block around the title can pass for it. Body paragraphs are long; footers, counters and
+    widgets are short lines. When the long paragraphs outside the guess outweigh those inside,
+    the guess missed the body.
+    """
+    inside = _long_paragraph_chars(container)
+    return _long_paragraph_chars(root) - inside > inside
+
+
+def _long_paragraph_chars(element) -> int:
+    """Count the non-link characters of an element's paragraphs of LONG_LINE_CHARS or more.
+
+    Paragraphs are <p> elements and leaf text blocks (a div, cell or item with no block inside),
+    since some pages put their body text straight into divs.
+    """
+    total = 0
+    for block in element.iter("p", "div", "td", "li", "blockquote"):
+        if block.tag != "p" and any(child.tag in _BLOCKS for child in block.iterdescendants() if isinstance(child.tag, str)):
+            continue
+        chars = _own_text_chars(block)
+        if chars >= LONG_LINE_CHARS:
+            total += chars
+    return total
+
+
+def _page_lines(html, url: str, title: str, raw_date: str, summary: str) -> list[str]:
+    """Return the lines trafilatura extracts from the whole page."""
+    page = lxml.html.document_fromstring(decode_html(html) if isinstance(html, bytes) else html)
+    for bad in page.xpath("//script|//style|//noscript"):
+        _drop(bad)
+    return _text_lines(page, url, title, raw_date, summary)
 
 
 def _byline(lines: list[str]) -> str:

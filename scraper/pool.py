@@ -28,12 +28,12 @@ def extraction_pool(workers: int) -> ProcessPoolExecutor | None:
     return _pool
 
 
-async def extract_in_pool(body: bytes, url: str, hints: Hints, workers: int) -> Extracted:
+async def extract_in_pool(body: bytes, url: str, hints: Hints, workers: int, known_article: bool) -> Extracted:
     """Run extract_article in the pool and await the result; NotAnArticle is raised here."""
     pool = extraction_pool(workers)
     if pool is None:
-        return extract_article(body, url, hints)
-    return await asyncio.get_running_loop().run_in_executor(pool, extract_article, body, url, hints)
+        return extract_article(body, url, hints, known_article)
+    return await asyncio.get_running_loop().run_in_executor(pool, extract_article, body, url, hints, known_article)
 
 
 def shutdown_pool() -> None:

@@ -85,7 +85,8 @@ class PortalSpider(scrapy.Spider):
         if not self.extract_enabled:
             return
         try:
-            extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers)
+            # requested as an article: a feed or sitemap item, or a link of the family's article pattern
+            extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers, True)
         except NotAnArticle as exc:
             self.skip(response.url, "not_article", str(exc))
             return

@@ -72,7 +72,7 @@ class GenericSpider(PortalSpider):
         logger.info("%s: sitemap %s lists %d URLs", self.portal.id, response.url, len(locs))
         yield from self.article_requests(loc for loc in locs if same_host(loc, self.portal.host))
 
-    async def parse_page(self, response: Response, hops: int) -> AsyncIterator:
+    async def parse_page(self, response: Response, hops: int, known_article: bool = False) -> AsyncIterator:
         """Store the page if it is an article; otherwise follow its links as a listing."""
         if not self.acceptable(response):
             return
@@ -83,7 +83,8 @@ class GenericSpider(PortalSpider):
                 yield scrapy.Request(feed, callback=self.parse_feed, errback=self.on_error, priority=10)
         if self.extract_enabled:
             try:
-                extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers)
+                extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers,
+                                                  known_article)
             except NotAnArticle:
                 pass
             else:
@@ -95,8 +96,8 @@ class GenericSpider(PortalSpider):
             yield request
 
     def parse_article(self, response: Response):
-        """Treat every page the same way: article or listing is decided from its content."""
-        return self.parse_page(response, hops=self.max_hops)
+        """Read a page linked as an article (feed, sitemap, article-shaped link): no listing check."""
+        return self.parse_page(response, hops=self.max_hops, known_article=True)
 
     def listing_requests(self, response: TextResponse, hops: int):
         """Yield requests for a listing page's links: articles, pagination (if needed), other pages."""
