@@ -7,7 +7,7 @@ from scraper.items import Article
 from scraper.urls import canonical_url
 from scraper.vietnamese import nfc
 
-TEXT_FIELDS = ("title", "published_raw", "author", "text", "summary", "category")
+TEXT_FIELDS = ("title", "published_raw", "author", "text", "summary", "captions", "credit", "category")
 
 
 class NormalizePipeline:

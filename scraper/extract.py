@@ -47,6 +47,8 @@ class Extracted:
     author: str
     text: str
     summary: str
+    captions: str = ""
+    credit: str = ""
 
 
 NO_HINTS = Hints()
@@ -74,6 +76,7 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     missed_body = not hints.article_css and _body_is_elsewhere(root, container)
     raw_date, date_source = _date_text(root, title_el, hints) if title_el is not None else ("", "")
     _drop_furniture(container, hints)
+    captions = _take_captions(container)
     _unwrap_layout_tables(container)
     teasers = 0 if known_article else _teaser_links(container)
     if not known_article and teasers >= 3 and _teaser_comes_first(container, title_el):
@@ -83,9 +86,13 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     lines = _text_lines(container, url, title, raw_date, summary)
     if missed_body:
         lines = _page_lines(html, url, title, raw_date, summary)
+    credit = _credit(lines)
+    if credit:
+        lines = [line for line in lines if line != credit[1]]
     author = _byline(lines)
     if author:
         lines = lines[:-1]
+    lines = [line for line in lines if line not in captions]
     text = "\n\n".join(lines)
     if len(text) < MIN_TEXT_CHARS:
         raise NotAnArticle(f"text too short ({len(text)} chars)")
@@ -98,6 +105,8 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
         author=author,
         text=text,
         summary=summary or lines[0],
+        captions="\n".join(captions),
+        credit=credit[0] if credit else "",
     )
 
 
@@ -265,6 +274,42 @@ def _teaser_links(container: lxml.html.HtmlElement) -> int:
     return sum(1 for link in container.iter("a") if _is_teaser(link))
 
 
+_CAPTION_STYLE = re.compile(r"text-align:\s*center|margin-left|padding-left|text-indent", re.IGNORECASE)
+MAX_CAPTION_CHARS = 250
+
+
+def _take_captions(container: lxml.html.HtmlElement) -> list[str]:
+    """Remove photo captions from the container and return their texts, in order, once each.
+
+    A caption is a figcaption, or a short paragraph right after an image that is all italic,
+    centred or indented (how the portals' editors set captions).
+    """
+    captions: list[str] = []
+    candidates = list(container.iter("figcaption")) + [p for p in container.iter("p") if _is_caption_paragraph(p)]
+    for element in candidates:
+        text = clean_line(element.text_content())
+        if text and text not in captions:
+            captions.append(text)
+        if element.getparent() is not None:
+            _drop(element)
+    return captions
+
+
+def _is_caption_paragraph(p: lxml.html.HtmlElement) -> bool:
+    """Tell whether a paragraph is a caption: short, after an image, italic or centred or indented."""
+    text = clean_line(p.text_content())
+    if not text or len(text) > MAX_CAPTION_CHARS or p.find(".//img") is not None:
+        return False
+    previous = p.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()
+    after_image = previous is not None and (previous.tag in ("img", "figure") or previous.find(".//img") is not None)
+    if not after_image:
+        return False
+    italic = "".join(clean_line(e.text_content()) for e in p.iter("em", "i")) == text
+    return italic or bool(_CAPTION_STYLE.search(p.get("style") or ""))
+
+
 def _teaser_comes_first(container, title_el) -> bool:
     """Tell whether, after the title, a teaser link comes before any long paragraph.
 
@@ -392,6 +437,18 @@ def _page_lines(html, url: str, title: str, raw_date: str, summary: str) -> list
     for bad in page.xpath("//script|//style|//noscript"):
         _drop(bad)
     return _text_lines(page, url, title, raw_date, summary)
+
+
+_CREDIT = re.compile(r"^\(?\s*(?:Nguồn|Theo)\s*[:：]?\s*(.+?)\s*\)?$", re.IGNORECASE)
+
+
+def _credit(lines: list[str]) -> tuple[str, str] | None:
+    """Return (source, line) when one of the last two lines credits a source ("Nguồn: Báo Cần Thơ")."""
+    for line in lines[-2:]:
+        match = _CREDIT.match(line)
+        if match and len(line) <= 120 and len(lines) > 1:
+            return clean_line(match.group(1)), line
+    return None
 
 
 def _byline(lines: list[str]) -> str:

@@ -74,3 +74,10 @@ def m002_portal_detection(db: Database) -> None:
     db["portals"].add_column("detected_family", str)
     db["portals"].add_column("detected_at", str)
     db["portals"].add_column("detection_evidence", str)
+
+
+@migrations()
+def m003_captions_and_credit(db: Database) -> None:
+    """Keep photo captions and the credited source in columns of their own, out of the text."""
+    db["articles"].add_column("captions", str)
+    db["articles"].add_column("credit", str)

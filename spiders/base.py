@@ -116,6 +116,8 @@ class PortalSpider(scrapy.Spider):
             author=extracted.author,
             text=extracted.text,
             summary=extracted.summary,
+            captions=extracted.captions,
+            credit=extracted.credit,
             fetched_at=utc_now(),
             extractor_version=EXTRACTOR_VERSION,
             raw_html=response.body,

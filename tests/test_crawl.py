@@ -117,3 +117,11 @@ def test_contact_url_setting_changes_the_user_agent(replicas, tmp_path):
     result = crawl(registry, tmp_path / "a.db", site.portal_id, ARCHIVE_CONTACT_URL="mailto:archive@example.org")
     assert (result.returncode, site.user_agents) == (0, {
         "govnews/0.1 (research archive of Vietnamese local-government news; +mailto:archive@example.org)"})
+
+
+@pytest.mark.parametrize(("portal_id", "expected"), CASES, ids=IDS)
+def test_caption_is_in_its_own_column_not_in_text(archive, portal_id, expected):
+    row = stored(archive, expected["title"])
+    site = next(s for s in SITES if s.portal_id == portal_id)
+    caption = next(a.caption for a in site.articles if a.title == expected["title"])
+    assert (caption in row["captions"].splitlines(), caption in row["text"]) == (True, False)

@@ -99,3 +99,21 @@ def test_layout_table_keeps_paragraphs_and_byline():
     <p style="text-align:right">{"&nbsp;" * 80}Đoàn Lưu- BTGHU Như Xuân</p></td></tr></table></body></html>"""
     result = extract_article(html, "http://x/a")
     assert (result.author, "|" in result.text, result.text.count("\n\n")) == ("Đoàn Lưu- BTGHU Như Xuân", False, 1)
+
+
+def test_credited_source_goes_to_credit_not_text():
+    html = f"<html><body><div><h1>Tổng kết công tác năm</h1>{BODY}{BODY}<p>Nguồn: Báo Cần Thơ</p></div></body></html>"
+    result = extract_article(html, "http://x/a")
+    assert (result.credit, "Nguồn" in result.text) == ("Báo Cần Thơ", False)
+
+
+def test_italic_paragraph_after_an_image_is_a_caption():
+    html = f"""<html><body><div><h1>Tổng kết công tác năm</h1>{BODY}<p><img src="a.jpg"></p>
+    <p><em>Quang cảnh hội nghị</em></p>{BODY}</div></body></html>"""
+    result = extract_article(html, "http://x/a")
+    assert (result.captions, "Quang cảnh" in result.text) == ("Quang cảnh hội nghị", False)
+
+
+def test_italic_paragraph_without_an_image_stays_in_the_text():
+    html = f"<html><body><div><h1>Tổng kết công tác năm</h1>{BODY}<p><em>Ghi chú của tòa soạn về hội nghị.</em></p>{BODY}</div></body></html>"
+    assert extract_article(html, "http://x/a").captions == ""
