@@ -10,15 +10,18 @@ trafilatura's job smaller as well as cleaner.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib.metadata import version
 
+import charset_normalizer
 import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
 
+from scraper.legacy import LegacyVerdict, legacy_verdict, to_unicode
 from scraper.registry import Hints
-from scraper.vietnamese import clean_line, contains_date, nfc, parse_vn_datetime
+from scraper.vietnamese import clean_line, contains_date, parse_vn_datetime
 
 EXTRACTOR_VERSION = f"govnews-extract/1 trafilatura/{version('trafilatura')}"
 MIN_TEXT_CHARS = 200
@@ -49,6 +52,7 @@ class Extracted:
     summary: str
     captions: str = ""
     credit: str = ""
+    legacy_encoding: str = ""
 
 
 NO_HINTS = Hints()
@@ -73,6 +77,9 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     if not title:
         raise NotAnArticle("no title")
     container = _container(root, title_el, hints)
+    verdict = _legacy(root, title_el, container)
+    if verdict.converted and title_el is not None:
+        title = clean_line(title_el.text_content())
     missed_body = not hints.article_css and _body_is_elsewhere(root, container)
     raw_date, date_source = _date_text(root, title_el, hints) if title_el is not None else ("", "")
     _drop_furniture(container, hints)
@@ -94,6 +101,7 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
         lines = lines[:-1]
     lines = [line for line in lines if line not in captions]
     text = "\n\n".join(lines)
+
     if len(text) < MIN_TEXT_CHARS:
         raise NotAnArticle(f"text too short ({len(text)} chars)")
     return Extracted(
@@ -107,7 +115,27 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
         summary=summary or lines[0],
         captions="\n".join(captions),
         credit=credit[0] if credit else "",
+        legacy_encoding=verdict.encoding,
     )
+
+
+def _legacy(root, title_el, container) -> LegacyVerdict:
+    """Detect a legacy font encoding in the article and, when sure, convert every text node to Unicode.
+
+    This runs on the raw tree, before any cleaning: TCVN3 writes ư as byte 0xAD, the soft hyphen
+    that cleaning removes.
+    """
+    raw = (title_el.text_content() if title_el is not None else "") + "\n" + container.text_content()
+    # the article's font names (<font face>, font-family styles): a legacy font is a certain signal
+    fonts = " ".join([*(f'face="{v}"' for v in container.xpath(".//@face")), *container.xpath(".//@style")])
+    verdict = legacy_verdict(raw, fonts)
+    if verdict.converted:
+        for element in root.iter():
+            if isinstance(element.tag, str) and element.text:
+                element.text = to_unicode(element.text, verdict)
+            if element.tail:
+                element.tail = to_unicode(element.tail, verdict)
+    return verdict
 
 
 def _parse(html: str | bytes) -> lxml.html.HtmlElement:
@@ -126,7 +154,12 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECAS
 
 
 def decode_html(body: bytes, declared: str = "") -> str:
-    """Decode page bytes: BOM, strict UTF-8, the page's meta charset, the HTTP charset, cp1252."""
+    """Decode page bytes: BOM, strict UTF-8, the page's meta charset, the HTTP charset, detection.
+
+    The HTTP header comes after <meta>: servers label pages latin-1 by default (reliability.md
+    finding 3). Without any label, charset-normalizer detects (it finds windows-1258), and cp1252
+    is the last resort.
+    """
     if body.startswith(b"\xef\xbb\xbf"):
         return body[3:].decode("utf-8", errors="replace")
     try:
@@ -134,10 +167,16 @@ def decode_html(body: bytes, declared: str = "") -> str:
     except UnicodeDecodeError:
         pass
     match = _META_CHARSET.search(body[:4096])
-    for charset in (match.group(1).decode("ascii") if match else "", declared, "cp1252"):
+    labels = [match.group(1).decode("ascii") if match else "", declared]
+    if not any(labels):
+        best = charset_normalizer.from_bytes(body).best()
+        labels.append(best.encoding if best else "")
+    for charset in (*labels, "cp1252"):
         if charset:
             try:
-                return nfc(body.decode(charset, errors="replace"))
+                # compose only: invisible characters go later, after any legacy-font conversion
+                # (TCVN3's ư is byte 0xAD, the soft hyphen)
+                return unicodedata.normalize("NFC", body.decode(charset, errors="replace"))
             except LookupError:
                 continue
     return body.decode("utf-8", errors="replace")

@@ -33,6 +33,8 @@ class Article:
     """The lead paragraph (sapo) the portal shows under the title, or the first paragraph."""
     captions: str = ""
     """Photo captions of the article, one per line, kept out of `text`."""
+    legacy_encoding: str = ""
+    """Legacy font encoding of the page's text: `tcvn3`, `vni` or `viscii` when converted to Unicode; `tcvn3?` (and the like) when the text looks legacy but detection was unsure, so it is stored as found; empty for Unicode."""
     credit: str = ""
     """The source the article credits at its end ("Nguồn: Báo Cần Thơ" gives `Báo Cần Thơ`), kept out of `text`."""
     category: str = ""

@@ -81,3 +81,9 @@ def m003_captions_and_credit(db: Database) -> None:
     """Keep photo captions and the credited source in columns of their own, out of the text."""
     db["articles"].add_column("captions", str)
     db["articles"].add_column("credit", str)
+
+
+@migrations()
+def m004_legacy_encoding(db: Database) -> None:
+    """Record the legacy font encoding a text was converted from, or suspected of."""
+    db["articles"].add_column("legacy_encoding", str)

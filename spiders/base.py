@@ -118,6 +118,7 @@ class PortalSpider(scrapy.Spider):
             summary=extracted.summary,
             captions=extracted.captions,
             credit=extracted.credit,
+            legacy_encoding=extracted.legacy_encoding,
             fetched_at=utc_now(),
             extractor_version=EXTRACTOR_VERSION,
             raw_html=response.body,
