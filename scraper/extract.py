@@ -25,6 +25,7 @@ from scraper.vietnamese import clean_line, contains_date, parse_vn_datetime
 
 EXTRACTOR_VERSION = f"govnews-extract/1 trafilatura/{version('trafilatura')}"
 MIN_TEXT_CHARS = 200
+MAX_ELEMENTS = 50_000  # articles have a few thousand; pathological pages (200,000 <p>) are skipped
 MIN_CONTAINER_CHARS = 400
 LONG_LINE_CHARS = 150  # a paragraph this long is body text, not furniture
 MAX_DATE_LINE_CHARS = 80
@@ -65,6 +66,9 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     the family's article pattern); the checks that tell listings from articles are skipped.
     """
     root = _parse(html)
+    elements = sum(1 for _ in root.iter())
+    if elements > MAX_ELEMENTS:
+        raise NotAnArticle(f"page too large to extract ({elements} elements, limit {MAX_ELEMENTS})")
     declares_article = _declares_article(root)  # before scripts go: JSON-LD is a script
     for bad in root.xpath("//script|//style|//noscript|//form//select|//iframe"):
         _drop(bad)

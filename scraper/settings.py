@@ -20,6 +20,7 @@ ARCHIVE_MAX_PAGES = 5000  # per portal and run
 ARCHIVE_GENERIC_MAX_HOPS = 3  # generic spider: link hops from the home page (pagination not counted)
 ARCHIVE_EXTRACT_WORKERS = os.cpu_count() or 2  # processes for extraction, off the reactor thread
 ARCHIVE_EXTRACT_ENABLED = True  # False: fetch only (the bench's fetch ceiling)
+ARCHIVE_EXTRACT_TIMEOUT = 20  # seconds per page; the worker is stopped and the page skipped
 ARCHIVE_DETECT_MAX_AGE_DAYS = 30  # `auto` portals: reuse a detection this recent, else detect again
 
 # --- politeness (real hosts) -----------------------------------------------------------------

@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 from scraper.archive import Archive, utc_now
 from scraper.extract import EXTRACTOR_VERSION, NotAnArticle
 from scraper.items import Article
-from scraper.pool import extract_in_pool
+from scraper.pool import ExtractionTimeout, extract_in_pool
 from scraper.registry import Hints, Portal, load_registry, select_portals
 from scraper.urls import canonical_url, same_host
 
@@ -49,6 +49,7 @@ class PortalSpider(scrapy.Spider):
         self.requested: set[str] = set()
         self.workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS")
         self.extract_enabled = self.settings.getbool("ARCHIVE_EXTRACT_ENABLED")
+        self.extract_timeout = self.settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT")
         logger.info("%s: %s spider, %d articles already archived", portal.id, self.name, len(self.known))
 
     def absolute(self, url: str) -> str:
@@ -86,9 +87,13 @@ class PortalSpider(scrapy.Spider):
             return
         try:
             # requested as an article: a feed or sitemap item, or a link of the family's article pattern
-            extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers, True)
+            extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers, True,
+                                              self.extract_timeout)
         except NotAnArticle as exc:
             self.skip(response.url, "not_article", str(exc))
+            return
+        except ExtractionTimeout as exc:
+            self.skip(response.url, "extract_timeout", str(exc))
             return
         yield self.article_item(response, extracted)
 

@@ -11,7 +11,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from scraper.extract import NotAnArticle
 from scraper.links import is_pagination, url_shape
-from scraper.pool import extract_in_pool
+from scraper.pool import ExtractionTimeout, extract_in_pool
 from scraper.urls import canonical_url, same_host
 from spiders.base import PortalSpider
 
@@ -84,9 +84,12 @@ class GenericSpider(PortalSpider):
         if self.extract_enabled:
             try:
                 extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers,
-                                                  known_article)
+                                                  known_article, self.extract_timeout)
             except NotAnArticle:
                 pass
+            except ExtractionTimeout as exc:
+                self.skip(response.url, "extract_timeout", str(exc))
+                return
             else:
                 self.article_shapes.add(url_shape(response.url))
                 if not self.is_known(response.url):

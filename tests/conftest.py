@@ -102,10 +102,10 @@ def archive(replicas, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def faulty_site():
-    """A NukeViet replica whose articles 102, 103 and 104 answer with a PDF, a 3 MB page and a 500."""
+    """A NukeViet replica whose articles 102-105 answer with a PDF, a 3 MB page, a 500 and 60,000 elements."""
     return FaultyNukeVietSite(
         "test.faulty", "Cổng bị lỗi (bản sao)", "Cần Thơ", "Huyện Thử", load_articles("articles_nukeviet"),
-        faults={102: "pdf", 103: "huge", 104: "error"},
+        faults={102: "pdf", 103: "huge", 104: "error", 105: "elements"},
     )
 
 

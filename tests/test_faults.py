@@ -65,8 +65,13 @@ def test_faulty_portal_stores_every_good_article(faulty_crawl):
 
 
 def test_non_html_response_is_a_logged_skip_with_the_content_type(faulty_crawl):
-    lines = log_lines(faulty_crawl, "test.faulty: skipped")
+    lines = [line for line in log_lines(faulty_crawl, "test.faulty: skipped") if "content type" in line]
     assert len(lines) == 1 and lines[0].endswith("content type application/pdf")
+
+
+def test_page_too_large_to_extract_is_a_logged_skip(faulty_crawl):
+    lines = log_lines(faulty_crawl, "page too large to extract (60")
+    assert len(lines) == 1 and "test.faulty: skipped" in lines[0]
 
 
 def test_oversized_page_is_logged_with_its_size(faulty_crawl):
@@ -81,7 +86,7 @@ def test_server_error_is_logged(faulty_crawl):
 
 def test_errors_are_counted_in_crawl_runs(faulty_crawl):
     run = rows(faulty_crawl["db"], "SELECT errors, skipped, error_summary FROM crawl_runs WHERE portal_id = 'test.faulty'")[0]
-    assert (run["errors"], run["skipped"], run["error_summary"]) == (2, 1, "DownloadCancelledError: 1, http_500: 1")
+    assert (run["errors"], run["skipped"], run["error_summary"]) == (2, 2, "DownloadCancelledError: 1, http_500: 1")
 
 
 def test_unknown_portal_id_is_a_one_line_error(tmp_path):

@@ -1032,6 +1032,9 @@ class FaultyNukeVietSite(NukeVietSite):
         if kind == "huge":
             page = super().article_reply(article)
             return Reply(200, page.body + b"<!--" + b"x" * 3_000_000 + b"-->")
+        if kind == "elements":  # small on the wire, 60,000 elements for the extractor
+            page = super().article_reply(article)
+            return Reply(200, page.body.replace(b"</body>", b"<p>x</p>" * 60_000 + b"</body>"))
         if kind == "error":
             return Reply(500, b"<html><body>Server Error in '/' Application.</body></html>")
         return super().article_reply(article)
