@@ -104,6 +104,7 @@ class Archive:
                 self._update_text(article, article_id, now)
                 result = "changed"
             self._save_raw(article, article_id)
+            self._save_attachments(article, article_id, now)
         return result
 
     def _row_by_canonical(self, canonical_url: str) -> dict | None:
@@ -147,6 +148,14 @@ class Archive:
              json.dumps(article.raw_headers, ensure_ascii=False), digest,
              gzip.compress(article.raw_html, mtime=0)],
         )
+
+    def _save_attachments(self, article: Article, article_id: int, now: str) -> None:
+        """List the article's documents, once per URL."""
+        for attachment in article.attachments:
+            self.db.execute(
+                "INSERT OR IGNORE INTO attachments (article_id, url, title, first_seen_at) VALUES (?, ?, ?, ?)",
+                [article_id, attachment["url"], attachment["title"], now],
+            )
 
     def record_run(self, run: dict) -> None:
         """Write one crawl_runs row."""

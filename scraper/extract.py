@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urljoin
 from dataclasses import dataclass
 from importlib.metadata import version
 
@@ -54,6 +55,7 @@ class Extracted:
     captions: str = ""
     credit: str = ""
     legacy_encoding: str = ""
+    attachments: tuple[tuple[str, str], ...] = ()
 
 
 NO_HINTS = Hints()
@@ -86,6 +88,7 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
         title = clean_line(title_el.text_content())
     missed_body = not hints.article_css and _body_is_elsewhere(root, container)
     raw_date, date_source = _date_text(root, title_el, hints) if title_el is not None else ("", "")
+    attachments = _attachments(container, url)  # before furniture goes: a file panel is a link list
     _drop_furniture(container, hints)
     captions = _take_captions(container)
     _unwrap_layout_tables(container)
@@ -120,6 +123,7 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
         captions="\n".join(captions),
         credit=credit[0] if credit else "",
         legacy_encoding=verdict.encoding,
+        attachments=attachments,
     )
 
 
@@ -351,6 +355,20 @@ def _is_caption_paragraph(p: lxml.html.HtmlElement) -> bool:
         return False
     italic = "".join(clean_line(e.text_content()) for e in p.iter("em", "i")) == text
     return italic or bool(_CAPTION_STYLE.search(p.get("style") or ""))
+
+
+_DOCUMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)(?:$|[?#])", re.IGNORECASE)
+
+
+def _attachments(container: lxml.html.HtmlElement, url: str) -> tuple[tuple[str, str], ...]:
+    """Return (absolute URL, link text) of the documents the article links to, once each."""
+    found: dict[str, str] = {}
+    for link in container.iter("a"):
+        href = (link.get("href") or "").strip()
+        if href and _DOCUMENT.search(href):
+            absolute = urljoin(url, href)
+            found.setdefault(absolute, clean_line(link.text_content()) or absolute.rsplit("/", 1)[-1])
+    return tuple(found.items())
 
 
 def _teaser_comes_first(container, title_el) -> bool:

@@ -59,10 +59,12 @@ class Article:
     """HTTP response headers of the fetch (stored in `raw_pages`)."""
     http_status: int = 200
     """HTTP status of the fetch."""
+    attachments: list = field(default_factory=list)
+    """Documents the article links to, as {"url", "title"} (stored in `attachments`)."""
 
 
 # Fields of Article that are not columns of the articles table.
-RAW_FIELDS = ("raw_html", "raw_headers", "http_status", "fetched_at")
+RAW_FIELDS = ("raw_html", "raw_headers", "http_status", "fetched_at", "attachments")
 
 
 def column_descriptions() -> dict[str, str]:

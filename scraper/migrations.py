@@ -87,3 +87,14 @@ def m003_captions_and_credit(db: Database) -> None:
 def m004_legacy_encoding(db: Database) -> None:
     """Record the legacy font encoding a text was converted from, or suspected of."""
     db["articles"].add_column("legacy_encoding", str)
+
+
+@migrations()
+def m005_attachments(db: Database) -> None:
+    """List the documents (PDF, DOC, XLS) each article links to."""
+    db["attachments"].create(
+        {"id": int, "article_id": int, "url": str, "title": str, "first_seen_at": str, "sha256": str},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["attachments"].create_index(["article_id", "url"], unique=True)

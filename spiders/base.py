@@ -124,6 +124,7 @@ class PortalSpider(scrapy.Spider):
             captions=extracted.captions,
             credit=extracted.credit,
             legacy_encoding=extracted.legacy_encoding,
+            attachments=[{"url": u, "title": t} for u, t in extracted.attachments],
             fetched_at=utc_now(),
             extractor_version=EXTRACTOR_VERSION,
             raw_html=response.body,

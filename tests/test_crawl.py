@@ -125,3 +125,15 @@ def test_caption_is_in_its_own_column_not_in_text(archive, portal_id, expected):
     site = next(s for s in SITES if s.portal_id == portal_id)
     caption = next(a.caption for a in site.articles if a.title == expected["title"])
     assert (caption in row["captions"].splitlines(), caption in row["text"]) == (True, False)
+
+
+def test_attachments_are_listed_for_every_article_that_links_documents(archive, replicas):
+    nukeviet = next(s for s in replicas.sites if s.family == "nukeviet")
+    listed = {(r["url"], r["title"]) for r in rows(archive["db"], "SELECT url, title FROM attachments")}
+    assert listed == {pair for article in nukeviet.articles for pair in nukeviet.attachments(article)}
+
+
+def test_attachment_rows_point_at_their_article(archive):
+    orphans = rows(archive["db"], "SELECT count(*) AS n FROM attachments t JOIN articles a ON a.id = t.article_id "
+                                  "WHERE instr(t.url, substr(a.url, 1, instr(substr(a.url, 8), '/') + 7)) != 1")
+    assert orphans[0]["n"] == 0

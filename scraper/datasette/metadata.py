@@ -63,6 +63,17 @@ OTHER_TABLES = {
             "stats": "All Scrapy stats of the run, as JSON.",
         },
     },
+    "attachments": {
+        "description": "Documents (PDF, DOC, XLS, ...) that articles link to; the files themselves are not fetched yet.",
+        "columns": {
+            "id": "Row id of the attachment.",
+            "article_id": "The article (articles.id) that links to the document.",
+            "url": "The document's absolute URL.",
+            "title": "The link's text (or the file name).",
+            "first_seen_at": "When the link was first seen (ISO 8601, UTC).",
+            "sha256": "SHA-256 of the file once fetched; NULL until then.",
+        },
+    },
     "article_versions": {
         "description": "Earlier texts of articles that the portal edited, with when they were replaced.",
         "columns": {
@@ -126,7 +137,7 @@ def data_dictionary_markdown() -> str:
         "",
     ]
     tables = build_metadata("archive")["databases"]["archive"]["tables"]
-    for name in ("articles", "news", "portals", "crawl_runs", "article_versions"):
+    for name in ("articles", "news", "portals", "crawl_runs", "article_versions", "attachments"):
         table = tables[name]
         lines += [f"## {name}", "", table["description"], ""]
         columns = table.get("columns", {})

@@ -279,7 +279,7 @@ class NukeVietSite(ReplicaSite):
 <li><a class="dimgray" title="Lưu bài viết này" href="/news/savefile/{a.cat}/{a.slug}-{a.id}.html"><em class="fa fa-save fa-lg">&nbsp;</em></a></li></ul></div>
 <div class="clearfix"><div class="hometext m-bottom" itemprop="description">{esc(a.summary)}</div>
 <figure class="article pull-left"><img alt="{esc(a.title)}" src="/uploads/news/{a.published:%Y_%m}/{a.id}.jpg" width="460" class="img-thumbnail"><figcaption>{esc(a.caption)}</figcaption></figure></div>
-<div id="news-bodyhtml" class="bodytext margin-bottom-lg">{paragraphs}<p style="text-align: right;"><strong>{esc(a.author)}</strong></p></div>
+<div id="news-bodyhtml" class="bodytext margin-bottom-lg">{paragraphs}<p style="text-align: right;"><strong>{esc(a.author)}</strong></p></div>{self.files(a)}
 </div></div>
 <div class="news_column panel panel-default"><div class="panel-body"><div class="h5"><em class="fa fa-tags">&nbsp;</em><strong>Tags: </strong><a href="/news/tag/nghi-quyet">nghị quyết</a>, <a href="/news/tag/vinh-thanh">vĩnh thạnh</a></div></div></div>
 <div class="news_column panel panel-default"><div class="panel-body"><form id="form3B"><div class="h5 clearfix"><p>Tổng số điểm của bài viết là: 0 trong 0 đánh giá</p>
@@ -287,6 +287,21 @@ class NukeVietSite(ReplicaSite):
 <div class="news_column panel panel-default"><div class="panel-body other-news">
 <p class="h3"><strong>Những tin mới hơn</strong></p><ul class="related">{self.related(newer)}</ul>
 <p class="h3"><strong>Những tin cũ hơn</strong></p><ul class="related">{self.related(older)}</ul></div></div>"""
+
+    def files(self, a: DemoArticle) -> str:
+        """Return the "File đính kèm" panel: articles with an even id carry a plan as PDF and DOCX."""
+        if a.id % 2:
+            return ""
+        return f"""<div class="news-download-file"><p class="h3"><strong>File đính kèm</strong></p><ul class="list-none">
+<li><a href="/uploads/news/{a.published:%Y_%m}/ke-hoach-{a.id}.pdf" title="Kế hoạch {a.id}">Kế hoạch số {a.id}/KH-UBND</a></li>
+<li><a href="/uploads/news/{a.published:%Y_%m}/phu-luc-{a.id}.docx">Phụ lục kèm theo</a></li></ul></div>"""
+
+    def attachments(self, a: DemoArticle) -> list[tuple[str, str]]:
+        """Return (absolute URL, title) of an article's documents, as the panel lists them."""
+        if a.id % 2:
+            return []
+        return [(f"{self.base_url}/uploads/news/{a.published:%Y_%m}/ke-hoach-{a.id}.pdf", f"Kế hoạch số {a.id}/KH-UBND"),
+                (f"{self.base_url}/uploads/news/{a.published:%Y_%m}/phu-luc-{a.id}.docx", "Phụ lục kèm theo")]
 
     def neighbours(self, a: DemoArticle) -> tuple[list[DemoArticle], list[DemoArticle]]:
         """Return up to three newer and three older articles of the same portal."""
@@ -1175,6 +1190,7 @@ FURNITURE = (
     "Tin liên quan",
     "Powered by Liferay",
     "In bài",
+    "File đính kèm",
     # other-news lists
     "Tin mới nhất",
     "Những tin mới hơn",
