@@ -22,7 +22,7 @@ class Article:
     published_raw: str = ""
     """The date text exactly as the page showed it, e.g. `Thứ hai - 17/07/2023 05:44`."""
     date_precision: str = ""
-    """How precise `published_at` is: `minute` or `day` (midnight is then a placeholder)."""
+    """How precise `published_at` is: `minute`, `day` (midnight is a placeholder) or `month` (the 1st is); a bare year is never stored as a date."""
     date_source: str = ""
     """Where the date came from: `css:<selector>` (the family's date element; `@datetime` when read from its HTML5 datetime attribute), `near-title` (a short date line after the title), or empty when none."""
     author: str = ""

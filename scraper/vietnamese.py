@@ -36,7 +36,7 @@ class VnDate:
     """A date read from a portal page, with how precise the page was."""
 
     value: datetime
-    precision: str  # "minute" or "day"
+    precision: str  # "minute", "day" or "month" (never "year": a bare year is never a date)
 
     def isoformat(self) -> str:
         """Return ISO 8601 with the +07:00 offset."""
@@ -46,6 +46,7 @@ class VnDate:
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})(?!\d)")
 _WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?")
+_MONTH = re.compile(r"tháng\s+(\d{1,2})\s*(?:/|năm)\s*(\d{4})", re.IGNORECASE)
 _TIME = re.compile(r"(?<![\d/])(\d{1,2})\s*[:hH]\s*(\d{2})(?::(\d{2}))?(?:\s*(SA|CH|AM|PM)\b)?", re.IGNORECASE)
 
 
@@ -65,7 +66,7 @@ def parse_vn_datetime(raw: str) -> VnDate | None:
     else:
         iso = _ISO.search(text)
         if not iso:
-            return None
+            return _month_only(text)
         if iso.group(4) and iso.group(7):
             return _iso_with_offset(iso)
         year, month, day = (int(g) for g in iso.groups()[:3])
@@ -82,6 +83,15 @@ def parse_vn_datetime(raw: str) -> VnDate | None:
     if hour > 23 or minute > 59:
         return VnDate(date, "day")
     return VnDate(date.replace(hour=hour, minute=minute), "minute")
+
+
+def _month_only(text: str) -> VnDate | None:
+    """Read "tháng 3/2024" or "tháng 3 năm 2024" as the month's first day, with month precision."""
+    match = _MONTH.search(text)
+    if not match:
+        return None
+    month, year = int(match.group(1)), int(match.group(2))
+    return VnDate(datetime(year, month, 1, tzinfo=VIETNAM_TZ), "month") if 1 <= month <= 12 else None
 
 
 def _iso_with_offset(iso: re.Match) -> VnDate | None:

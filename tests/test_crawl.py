@@ -137,3 +137,11 @@ def test_attachment_rows_point_at_their_article(archive):
     orphans = rows(archive["db"], "SELECT count(*) AS n FROM attachments t JOIN articles a ON a.id = t.article_id "
                                   "WHERE instr(t.url, substr(a.url, 1, instr(substr(a.url, 8), '/') + 7)) != 1")
     assert orphans[0]["n"] == 0
+
+
+@pytest.mark.parametrize("column", ["title", "text", "summary", "author", "captions", "published_raw"])
+def test_every_stored_text_is_nfc(archive, column):
+    import unicodedata
+
+    values = [r[column] or "" for r in rows(archive["db"], f"SELECT {column} FROM articles")]
+    assert [v[:40] for v in values if not unicodedata.is_normalized("NFC", v)] == []

@@ -33,7 +33,8 @@ def test_parse_vn_datetime(raw, expected):
     assert parse_vn_datetime(raw).isoformat() == expected
 
 
-@pytest.mark.parametrize(("raw", "precision"), [("17/07/2023 05:44", "minute"), ("17/07/2023", "day")])
+@pytest.mark.parametrize(("raw", "precision"), [("17/07/2023 05:44", "minute"), ("17/07/2023", "day"),
+                                                ("Số tháng 3/2024", "month"), ("tháng 11 năm 2024", "month")])
 def test_precision(raw, precision):
     assert parse_vn_datetime(raw).precision == precision
 
@@ -42,6 +43,10 @@ def test_precision(raw, precision):
                          ids=["copyright", "year-only", "impossible-day", "empty", "counts"])
 def test_no_date_is_invented(raw):
     assert parse_vn_datetime(raw) is None
+
+
+def test_month_only_date_is_the_first_of_the_month():
+    assert parse_vn_datetime("Bản tin tháng 3/2024").isoformat() == "2024-03-01T00:00:00+07:00"
 
 
 def test_nfc_composes_decomposed_input():
