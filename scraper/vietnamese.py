@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,8 +20,16 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
 
 
+_ENTITY = re.compile(r"&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+
+
 def clean_line(text: str) -> str:
-    """Return one line of text in NFC with runs of spaces (NBSP included) collapsed."""
+    """Return one line of text in NFC, spaces (NBSP included) collapsed, stray entities decoded.
+
+    CMS templates that escape twice leave "&#226;" as text after HTML decoding; it is decoded once.
+    """
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
