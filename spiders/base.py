@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import asdict
 from urllib.parse import urljoin
 
 import scrapy
@@ -109,22 +110,14 @@ class PortalSpider(scrapy.Spider):
         return True
 
     def article_item(self, response: Response, extracted) -> Article:
-        """Build the Article item from a response and its extraction."""
+        """Build the Article item from a response and its extraction (every extracted field carries over)."""
+        fields = asdict(extracted)
+        attachments = fields.pop("attachments")
         return Article(
             portal_id=self.portal.id,
             url=response.url,
-            title=extracted.title,
-            published_at=extracted.published_at,
-            published_raw=extracted.published_raw,
-            date_precision=extracted.date_precision,
-            date_source=extracted.date_source,
-            author=extracted.author,
-            text=extracted.text,
-            summary=extracted.summary,
-            captions=extracted.captions,
-            credit=extracted.credit,
-            legacy_encoding=extracted.legacy_encoding,
-            attachments=[{"url": u, "title": t} for u, t in extracted.attachments],
+            **fields,
+            attachments=[{"url": url, "title": title} for url, title in attachments],
             fetched_at=utc_now(),
             extractor_version=EXTRACTOR_VERSION,
             raw_html=response.body,
