@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import re
 
-from scraper.vietnamese import nfc
+from scraper.vietnamese import new_style_tones, nfc
 
 _WHITESPACE = re.compile(r"\s+")
 
 
 def normalised_text(text: str) -> str:
-    """Return text in NFC, without invisible characters, with all whitespace runs as one space."""
-    return _WHITESPACE.sub(" ", nfc(text)).strip()
+    """Return text in NFC, new-style tone placement, no invisible characters, whitespace runs as one space.
+
+    Only for comparing: the stored text keeps the portal's own spelling.
+    """
+    return _WHITESPACE.sub(" ", new_style_tones(nfc(text))).strip()
 
 
 def content_hash(text: str) -> str:

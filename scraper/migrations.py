@@ -98,3 +98,17 @@ def m005_attachments(db: Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
     )
     db["attachments"].create_index(["article_id", "url"], unique=True)
+
+
+@migrations()
+def m006_content_hash_with_tone_placement(db: Database) -> None:
+    """Recompute content hashes: the normalisation now folds old-style tone placement (hoà = hòa).
+
+    Without this, a stored article whose text uses the old style would hash differently from
+    the same text fetched again, and be recorded as changed.
+    """
+    from scraper.fingerprint import content_hash
+
+    for row in list(db.query("SELECT id, title, text FROM articles")):
+        db.execute("UPDATE articles SET content_hash = ? WHERE id = ?",
+                   [content_hash((row["title"] or "") + "\n" + (row["text"] or "")), row["id"]])

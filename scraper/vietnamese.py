@@ -33,6 +33,26 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+# An open syllable ending in oa, oe or uy: old style puts the tone on the last vowel (hoà, thuỷ),
+# new style on the one before (hòa, thủy). Not when a consonant follows (hoàng, khuyết) or a
+# vowel before makes the pair a triphthong's tail, which both styles write alike.
+_OLD_TONE = re.compile(r"(?<![aeiouy\u0300-\u036f])([oO])([aAeE])([\u0300\u0301\u0303\u0309\u0323])(?![\w\u0300-\u036f])"
+                       r"|(?<![q\u0300-\u036f])([uU])([yY])([\u0300\u0301\u0303\u0309\u0323])(?![\w\u0300-\u036f])")
+
+
+def new_style_tones(text: str) -> str:
+    """Return NFC text with old-style tone placement (hoà, thuỷ) moved to the new style (hòa, thủy)."""
+    decomposed = unicodedata.normalize("NFD", text)
+
+    def move(match: re.Match) -> str:
+        first, second, tone = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (
+            match.group(4), match.group(5), match.group(6))
+        return first + tone + second
+
+    return unicodedata.normalize("NFC", _OLD_TONE.sub(move, decomposed))
+
+
 def fold(text: str) -> str:
     """Return a search key: lower case, no tone marks or diacritics, đ folded to d."""
     # đ is a letter of its own with no Unicode decomposition, so it is mapped by hand.
