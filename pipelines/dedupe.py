@@ -2,7 +2,7 @@
 
 from scrapy.exceptions import DropItem
 
-from scraper.items import Article
+from scraper.items import Article, Recheck
 
 
 class DedupePipeline:
@@ -11,7 +11,9 @@ class DedupePipeline:
     def __init__(self) -> None:
         self.seen: set[str] = set()
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Article | Recheck) -> Article | Recheck:
+        if isinstance(item, Recheck):
+            return item
         if item.canonical_url in self.seen:
             raise DropItem(f"{item.portal_id}: already stored in this run at {item.url}")
         self.seen.add(item.canonical_url)

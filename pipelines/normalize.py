@@ -3,7 +3,7 @@
 from scrapy.exceptions import DropItem
 
 from scraper.fingerprint import content_hash
-from scraper.items import Article
+from scraper.items import Article, Recheck
 from scraper.urls import canonical_url
 from scraper.vietnamese import nfc
 
@@ -13,7 +13,9 @@ TEXT_FIELDS = ("title", "published_raw", "author", "text", "summary", "captions"
 class NormalizePipeline:
     """Put every text field in NFC and fill canonical_url and content_hash."""
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Article | Recheck) -> Article | Recheck:
+        if isinstance(item, Recheck):
+            return item
         for name in TEXT_FIELDS:
             setattr(item, name, nfc(getattr(item, name) or "").strip())
         if not item.title:

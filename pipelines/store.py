@@ -4,7 +4,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from scraper.archive import Archive
-from scraper.items import Article
+from scraper.items import Article, Recheck
 
 
 class StorePipeline:
@@ -18,7 +18,11 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
         return cls(Archive(crawler.settings["ARCHIVE_DB_PATH"]), crawler.stats)
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Article | Recheck) -> Article | Recheck:
+        if isinstance(item, Recheck):
+            self.archive.record_recheck(item.canonical_url, item.outcome)
+            self.stats.inc_value("archive/articles_gone" if item.outcome == "gone" else "archive/rechecked_not_modified")
+            return item
         result = self.archive.save(item)
         self.stats.inc_value(f"archive/articles_{result}")
         return item

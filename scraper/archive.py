@@ -21,8 +21,6 @@ from scraper.registry import Portal
 logger = logging.getLogger(__name__)
 
 ARTICLE_COLUMNS = [f.name for f in fields(Article) if f.name not in RAW_FIELDS]
-EXPORT_COLUMNS = ["id", *ARTICLE_COLUMNS, "duplicate_of", "cluster_id", "first_seen_at",
-                  "last_seen_at", "gone_at"]
 # Columns of articles that a re-crawl may not overwrite: a change becomes an article_versions row.
 VERSIONED = ("title", "text", "content_hash")
 
@@ -96,7 +94,8 @@ class Archive:
                 result = "new"
             elif existing["content_hash"] == article.content_hash:
                 article_id = existing["id"]
-                self.db.execute("UPDATE articles SET last_seen_at = ? WHERE id = ?", [now, article_id])
+                self.db.execute("UPDATE articles SET last_seen_at = ?, last_checked_at = ? WHERE id = ?",
+                                [now, now, article_id])
                 result = "unchanged"
             else:
                 article_id = existing["id"]
@@ -133,7 +132,7 @@ class Archive:
     def _update_text(self, article: Article, article_id: int, now: str) -> None:
         """Replace the current text of an article whose old text is already kept as a version."""
         row = {name: getattr(article, name) for name in ARTICLE_COLUMNS if name not in ("portal_id", "source")}
-        row["last_seen_at"] = now
+        row["last_seen_at"] = row["last_checked_at"] = now
         self.db["articles"].update(article_id, row)
 
     def _save_raw(self, article: Article, article_id: int) -> None:
@@ -157,6 +156,35 @@ class Archive:
                 [article_id, attachment["url"], attachment["title"], now],
             )
 
+    def due_for_recheck(self, portal_id: str, now: str, limit: int) -> list[dict]:
+        """Return archived articles due for a re-check, oldest check first, with their last validators.
+
+        An article is due every quarter of its age (at least daily, at most every 90 days): new
+        articles, which portals still edit, are looked at often; old ones rarely.
+        """
+        rows = self.db.execute(
+            """SELECT a.id, a.url, a.canonical_url,
+                      (SELECT headers FROM raw_pages r WHERE r.article_id = a.id ORDER BY r.id DESC LIMIT 1) AS headers
+               FROM articles a
+               WHERE a.portal_id = :portal AND a.gone_at IS NULL
+                 AND julianday(:now) - julianday(coalesce(a.last_checked_at, a.first_seen_at))
+                     >= min(90, max(1, (julianday(:now) - julianday(coalesce(substr(a.published_at, 1, 19), a.first_seen_at))) / 4))
+               ORDER BY coalesce(a.last_checked_at, a.first_seen_at) LIMIT :limit""",
+            {"portal": portal_id, "now": now, "limit": limit},
+        )
+        return [dict(zip(("id", "url", "canonical_url", "headers"), row)) for row in rows]
+
+    def record_recheck(self, canonical_url: str, outcome: str) -> None:
+        """Record a re-check that found no new text: not modified (seen now) or gone (from now)."""
+        now = utc_now()
+        with self.db.conn:
+            if outcome == "gone":
+                self.db.execute("UPDATE articles SET gone_at = coalesce(gone_at, ?), last_checked_at = ? "
+                                "WHERE canonical_url = ?", [now, now, canonical_url])
+            else:
+                self.db.execute("UPDATE articles SET last_seen_at = ?, last_checked_at = ? WHERE canonical_url = ?",
+                                [now, now, canonical_url])
+
     def record_run(self, run: dict) -> None:
         """Write one crawl_runs row."""
         with self.db.conn:
@@ -172,6 +200,10 @@ class Archive:
     def count(self, table: str = "articles") -> int:
         """Return the number of rows in a table."""
         return self.db[table].count
+
+    def article_columns(self) -> list[str]:
+        """Return the columns of the articles table, in order (exports carry every one)."""
+        return [row[1] for row in self.db.execute("PRAGMA table_info(articles)")]
 
     def iter_articles(self, portals=(), since: str = "", until: str = "", search: str = "") -> Iterator[dict]:
         """Yield export rows (every articles column) one at a time, oldest first."""
@@ -191,7 +223,7 @@ class Archive:
             join = "JOIN articles_fts f ON f.rowid = a.id"
             where.append("articles_fts MATCH ?")
             params.append(search)
-        columns = ", ".join(f"a.{c}" for c in EXPORT_COLUMNS)
+        columns = ", ".join(f"a.{c}" for c in self.article_columns())
         sql = f"SELECT {columns} FROM articles a {join}"
         if where:
             sql += " WHERE " + " AND ".join(where)

@@ -221,7 +221,7 @@ def export(db_path, fmt, portal_ids, since, until, search, output) -> None:
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     out = open(output, "w", encoding=encoding, newline="") if output != "-" else _stdout(encoding)
     try:
-        count = write_rows(archive.iter_articles(portal_ids, since, until, search), fmt, out)
+        count = write_rows(archive.iter_articles(portal_ids, since, until, search), fmt, out, archive.article_columns())
     except sqlite3.OperationalError as exc:
         raise click.ClickException(f"search '{search}': {exc}") from None
     finally:

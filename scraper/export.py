@@ -7,20 +7,19 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from scraper.archive import EXPORT_COLUMNS
-
 FORMATS = ("csv", "json", "jsonl")
 
 
-def write_rows(rows: Iterable[dict], fmt: str, out: TextIO) -> int:
-    """Write rows to out in the format; return how many were written."""
-    writer = {"csv": _write_csv, "json": _write_json, "jsonl": _write_jsonl}[fmt]
-    return writer(rows, out)
+def write_rows(rows: Iterable[dict], fmt: str, out: TextIO, columns: list[str]) -> int:
+    """Write rows to out in the format (CSV's header is columns); return how many were written."""
+    if fmt == "csv":
+        return _write_csv(rows, out, columns)
+    return {"json": _write_json, "jsonl": _write_jsonl}[fmt](rows, out)
 
 
-def _write_csv(rows: Iterable[dict], out: TextIO) -> int:
+def _write_csv(rows: Iterable[dict], out: TextIO, columns: list[str]) -> int:
     """Write a header and one line per row (RFC 4180 quoting; newlines inside text are kept)."""
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     count = 0
     for row in rows:

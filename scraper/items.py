@@ -63,6 +63,17 @@ class Article:
     """Documents the article links to, as {"url", "title"} (stored in `attachments`)."""
 
 
+@dataclass
+class Recheck:
+    """What a re-check of an archived article found, when it found no text to store."""
+
+    portal_id: str
+    canonical_url: str
+    outcome: str
+    """`not_modified` (HTTP 304) or `gone` (404, 410, soft 404, redirect to the home page)."""
+    reason: str = ""
+
+
 # Fields of Article that are not columns of the articles table.
 RAW_FIELDS = ("raw_html", "raw_headers", "http_status", "fetched_at", "attachments")
 

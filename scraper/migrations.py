@@ -112,3 +112,10 @@ def m006_content_hash_with_tone_placement(db: Database) -> None:
     for row in list(db.query("SELECT id, title, text FROM articles")):
         db.execute("UPDATE articles SET content_hash = ? WHERE id = ?",
                    [content_hash((row["title"] or "") + "\n" + (row["text"] or "")), row["id"]])
+
+
+@migrations()
+def m007_rechecks(db: Database) -> None:
+    """Remember when each article was last re-checked, and count gone articles per run."""
+    db["articles"].add_column("last_checked_at", str)
+    db["crawl_runs"].add_column("articles_gone", int)

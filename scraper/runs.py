@@ -62,6 +62,7 @@ class CrawlRunRecorder:
             "articles_new": stats.get("archive/articles_new", 0),
             "articles_unchanged": stats.get("archive/articles_unchanged", 0),
             "articles_changed": stats.get("archive/articles_changed", 0),
+            "articles_gone": stats.get("archive/articles_gone", 0),
             "skipped": sum(v for k, v in stats.items() if k.startswith("archive/skipped/")),
             "errors": sum(v for k, v in stats.items() if k.startswith("archive/errors/")),
             "error_summary": error_summary(stats),

@@ -21,6 +21,8 @@ ARCHIVE_GENERIC_MAX_HOPS = 3  # generic spider: link hops from the home page (pa
 ARCHIVE_EXTRACT_WORKERS = os.cpu_count() or 2  # processes for extraction, off the reactor thread
 ARCHIVE_EXTRACT_ENABLED = True  # False: fetch only (the bench's fetch ceiling)
 ARCHIVE_EXTRACT_TIMEOUT = 20  # seconds per page; the worker is stopped and the page skipped
+ARCHIVE_RECHECK_LIMIT = 200  # archived articles re-checked per portal and run, the longest unchecked first
+ARCHIVE_RECHECK_AT = ""  # the moment re-checks are scheduled for (ISO 8601); empty: now
 ARCHIVE_DETECT_MAX_AGE_DAYS = 30  # `auto` portals: reuse a detection this recent, else detect again
 
 # --- politeness (real hosts) -----------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -15,12 +16,23 @@ from twisted.python.failure import Failure
 
 from scraper.archive import Archive, utc_now
 from scraper.extract import EXTRACTOR_VERSION, NotAnArticle
-from scraper.items import Article
+from scraper.items import Article, Recheck
 from scraper.pool import ExtractionTimeout, extract_in_pool
 from scraper.registry import Hints, Portal, load_registry, select_portals
 from scraper.urls import canonical_url, same_host
 
 logger = logging.getLogger(__name__)
+
+
+def conditional_headers(stored: str | None) -> dict[str, str]:
+    """Return If-None-Match / If-Modified-Since from the headers stored with the last fetch."""
+    headers = {name.lower(): value for name, value in json.loads(stored or "{}").items()}
+    conditional = {}
+    if headers.get("etag"):
+        conditional["If-None-Match"] = headers["etag"]
+    if headers.get("last-modified"):
+        conditional["If-Modified-Since"] = headers["last-modified"]
+    return conditional
 
 
 class PortalSpider(scrapy.Spider):
@@ -124,6 +136,50 @@ class PortalSpider(scrapy.Spider):
             raw_headers={k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
             http_status=response.status,
         )
+
+    # --- re-checks of archived articles ----------------------------------------------------
+
+    def recheck_requests(self) -> Iterable[scrapy.Request]:
+        """Yield conditional GETs for the archived articles due for a re-check (lowest priority)."""
+        archive = Archive(self.settings["ARCHIVE_DB_PATH"])
+        try:
+            due = archive.due_for_recheck(self.portal.id, self.settings.get("ARCHIVE_RECHECK_AT") or utc_now(),
+                                          self.settings.getint("ARCHIVE_RECHECK_LIMIT"))
+        finally:
+            archive.close()
+        if due:
+            logger.info("%s: re-checking %d archived articles", self.portal.id, len(due))
+        for row in due:
+            self.requested.add(row["canonical_url"])  # a listing link to it needs no second fetch
+            yield scrapy.Request(
+                row["url"], callback=self.parse_recheck, errback=self.on_error, priority=-10,
+                headers=conditional_headers(row["headers"]), cb_kwargs={"canonical": row["canonical_url"]},
+                meta={"handle_httpstatus_list": [304, 404, 410]},
+            )
+
+    async def parse_recheck(self, response: Response, canonical: str) -> AsyncIterator:
+        """Record what a re-check found: not modified, gone, or the page's text (unchanged or changed)."""
+        if response.status == 304:
+            yield Recheck(self.portal.id, canonical, "not_modified")
+            return
+        if response.status in (404, 410) or urlsplit(response.url).path in ("", "/"):
+            reason = f"HTTP {response.status}" if response.status != 200 else "redirected to the home page"
+            logger.info("%s: gone %s: %s", self.portal.id, canonical, reason)
+            yield Recheck(self.portal.id, canonical, "gone", reason)
+            return
+        if not self.acceptable(response):
+            return
+        try:
+            extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers, True,
+                                              self.extract_timeout)
+        except NotAnArticle as exc:
+            logger.info("%s: gone %s: soft 404 (%s)", self.portal.id, canonical, exc)
+            yield Recheck(self.portal.id, canonical, "gone", f"soft 404: {exc}")
+            return
+        except ExtractionTimeout as exc:
+            self.skip(response.url, "extract_timeout", str(exc))
+            return
+        yield self.article_item(response, extracted)
 
     # --- feeds -------------------------------------------------------------------------------
 

@@ -21,7 +21,8 @@ TABLE_ONLY_COLUMNS = {
     "cluster_id": "Id shared by near-duplicate articles across portals (syndicated releases), or NULL.",
     "first_seen_at": "When the crawler first stored the article (ISO 8601, UTC).",
     "last_seen_at": "When the crawler last saw the article unchanged or changed (ISO 8601, UTC).",
-    "gone_at": "When the portal stopped serving the article (404, removed), or NULL.",
+    "gone_at": "When a re-check found the article gone (404, 410, soft 404, redirect to the home page), or NULL; the row stays.",
+    "last_checked_at": "When a crawl last fetched or re-checked the article (ISO 8601, UTC).",
 }
 OTHER_TABLES = {
     "portals": {
@@ -57,6 +58,7 @@ OTHER_TABLES = {
             "articles_new": "Articles stored for the first time.",
             "articles_unchanged": "Articles fetched again with the same text.",
             "articles_changed": "Articles whose text changed (the old text went to article_versions).",
+            "articles_gone": "Archived articles a re-check found gone (404, 410, soft 404, redirect to the home page).",
             "skipped": "Pages not stored, each with a logged reason (known, not HTML, not an article, ...).",
             "errors": "Requests that failed (HTTP errors, refused, timeouts, over the size limit).",
             "error_summary": "Errors by kind.",

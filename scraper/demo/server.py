@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,9 +39,18 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
                 reply = site.handle_post(parts.path, body)
             else:
                 reply = site.handle(method, parts.path, parse_qs(parts.query))
+            etag = f'"{hashlib.sha1(reply.body).hexdigest()[:16]}"' if reply.status == 200 else ""
+            if etag and self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
+            if etag:
+                self.send_header("ETag", etag)
             for name, value in reply.headers:
                 self.send_header(name, value)
             self.end_headers()

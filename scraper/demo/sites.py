@@ -14,7 +14,7 @@ import json
 import re
 import threading
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from urllib.parse import parse_qs, quote
@@ -125,6 +125,14 @@ class ReplicaSite:
         self.requests: list[str] = []
         self.user_agents: set[str] = set()
         self._lock = threading.Lock()
+
+    def edit(self, article_id: int, paragraphs: list[str]) -> None:
+        """Change an article's text, as an editor would after publication."""
+        self.articles = [replace(a, paragraphs=tuple(paragraphs)) if a.id == article_id else a for a in self.articles]
+
+    def delete(self, article_id: int) -> None:
+        """Remove an article: its URL answers 404 and listings no longer show it."""
+        self.articles = [a for a in self.articles if a.id != article_id]
 
     def log(self, method: str, target: str, user_agent: str = "") -> None:
         """Record one request, as a server access log would."""
