@@ -23,7 +23,12 @@ class StorePipeline:
             self.archive.record_recheck(item.canonical_url, item.outcome)
             self.stats.inc_value("archive/articles_gone" if item.outcome == "gone" else "archive/rechecked_not_modified")
             return item
-        result = self.archive.save(item)
+        try:
+            result = self.archive.save(item)
+        except Exception:
+            # the transaction rolled back: nothing half-stored, but the run must not pass as ok
+            self.stats.inc_value("archive/errors/store")
+            raise
         self.stats.inc_value(f"archive/articles_{result}")
         return item
 

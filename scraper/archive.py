@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from scraper.clusters import index_for
 from scraper.items import RAW_FIELDS, Article
 from scraper.migrations import migrations
 from scraper.registry import Portal
@@ -91,6 +92,7 @@ class Archive:
             existing = self._row_by_canonical(article.canonical_url)
             if existing is None:
                 article_id = self._insert(article, now)
+                self._cluster(article, article_id)
                 result = "new"
             elif existing["content_hash"] == article.content_hash:
                 article_id = existing["id"]
@@ -120,6 +122,23 @@ class Archive:
         ).fetchone()
         row.update(first_seen_at=now, last_seen_at=now, duplicate_of=duplicate[0] if duplicate else None)
         return self.db["articles"].insert(row).last_pk
+
+    def _cluster(self, article: Article, article_id: int) -> None:
+        """Store the article's signature and join (or found) the cluster of its near-duplicates elsewhere."""
+        index = index_for(str(self.path.resolve()), self.db.conn)
+        blob, matches = index.add(article_id, article.portal_id, article.title + "\n" + article.text)
+        self.db.execute("INSERT OR REPLACE INTO minhashes (article_id, signature) VALUES (?, ?)", [article_id, blob])
+        if not matches:
+            return
+        members = [article_id, *matches]
+        placeholders = ", ".join("?" * len(members))
+        existing = [row[0] for row in self.db.execute(
+            f"SELECT DISTINCT cluster_id FROM articles WHERE id IN ({placeholders}) AND cluster_id IS NOT NULL", members)]
+        cluster = min(existing) if existing else f"c{min(members)}"
+        self.db.execute(f"UPDATE articles SET cluster_id = ? WHERE id IN ({placeholders})", [cluster, *members])
+        for other in existing:
+            if other != cluster:  # two clusters met through this article: merge them
+                self.db.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", [cluster, other])
 
     def _add_version(self, existing: dict, now: str) -> None:
         """Keep the stored text of an article as an article_versions row."""

@@ -119,3 +119,11 @@ def m007_rechecks(db: Database) -> None:
     """Remember when each article was last re-checked, and count gone articles per run."""
     db["articles"].add_column("last_checked_at", str)
     db["crawl_runs"].add_column("articles_gone", int)
+
+
+@migrations()
+def m008_minhashes(db: Database) -> None:
+    """Store each article's MinHash signature, for near-duplicate clusters across portals."""
+    db["minhashes"].create({"article_id": int, "signature": bytes}, pk="article_id",
+                           foreign_keys=[("article_id", "articles", "id")])
+    db["articles"].create_index(["cluster_id"])

@@ -17,10 +17,13 @@ def run_status(stats: dict, reason: str) -> str:
     """Return 'ok' or 'failed' for a portal run.
 
     A run failed when it did not finish by itself, when no page of the portal answered at all
-    (unreachable, refused, every page an error), or when our own code raised.
+    (unreachable, refused, every page an error), when our own code raised, or when an article
+    could not be stored.
     """
     answered = sum(v for k, v in stats.items() if k.startswith("downloader/response_status_count/2"))
     if reason != "finished" or answered == 0 or stats.get("spider_exceptions/count", 0):
+        return "failed"
+    if stats.get("archive/errors/store", 0):  # an article could not be stored
         return "failed"
     return "ok"
 

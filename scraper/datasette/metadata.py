@@ -114,6 +114,7 @@ def build_metadata(database: str) -> dict:
         "raw_pages": {"hidden": True},
         "articles_fts": {"hidden": True},
         "_sqlite_migrations": {"hidden": True},
+        "minhashes": {"hidden": True},
         **OTHER_TABLES,
     }
     return {

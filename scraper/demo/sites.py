@@ -1121,6 +1121,43 @@ def family_sites() -> list[ReplicaSite]:
     ]
 
 
+RELEASE_IDS = 30_000  # syndicated copies: id 30000 + 10 * release + portal; own articles from 31000
+
+
+def syndication_sites() -> list[ReplicaSite]:
+    """Return three portals on three platforms that republish the same five provincial releases.
+
+    Each copy carries small edits (a title suffix, an opening attribution, a changed word, its
+    own byline); each portal also has five articles of its own on the same days, so that near
+    copies and same-day, same-topic articles can be told apart (issue #5's clusters).
+    """
+    releases = load_articles("articles_sharepoint")[:5]
+    own = load_articles("articles_nukeviet")
+    makers = [
+        (NukeVietSite, "test.syn-a", "Cổng A (bản sao)", "tin-tuc-su-kien"),
+        (SharePointSite, "test.syn-b", "Cổng B (bản sao)", "1"),
+        (WordPressSite, "test.syn-c", "Cổng C (bản sao)", "1"),
+    ]
+    sites = []
+    for k, (cls, portal_id, name, cat) in enumerate(makers):
+        articles = []
+        for r, release in enumerate(releases):
+            paragraphs = list(release.paragraphs)
+            if k == 1:
+                paragraphs[0] = "Theo Cổng thông tin điện tử tỉnh, " + paragraphs[0][0].lower() + paragraphs[0][1:]
+            if k == 2:
+                paragraphs[-1] = paragraphs[-1].replace("huyện", "địa phương", 1)
+            articles.append(replace(release, id=RELEASE_IDS + 10 * r + k, cat=cat,
+                                    title=release.title + ("" if k == 0 else " (tin tỉnh)" if k == 1 else ""),
+                                    author=["BAN BIÊN TẬP", "Minh Anh", "Văn phòng UBND"][k],
+                                    paragraphs=tuple(paragraphs)))
+            same_day = own[(5 * k + r) % len(own)]
+            articles.append(replace(same_day, id=RELEASE_IDS + 1000 + 10 * r + k, cat=cat,
+                                    published=release.published, title=f"{same_day.title} ({name})"))
+        sites.append(cls(portal_id, name, "Đồng Nai", f"Huyện {name}", articles))
+    return sites
+
+
 def demo_sites() -> list[ReplicaSite]:
     """Return the demo's replica portals: one NukeViet and one SharePoint portal."""
     return [
