@@ -88,3 +88,40 @@ def test_gone_articles_are_counted_in_crawl_runs(rechecked):
 def test_each_archived_article_is_requested_once_in_the_later_crawl(rechecked):
     article_requests = [r for r in rechecked["later_requests"] if r.endswith(".html")]
     assert len(article_requests) == len(set(article_requests)) == 12
+
+
+@pytest.fixture(scope="module")
+def large_portals(tmp_path_factory):
+    """Crawl portals sized like real ones, then again the next day; return requests per crawl per portal."""
+    from datetime import datetime, timedelta, timezone
+
+    from scraper.demo.sites import SharePointSite
+
+    sites = [
+        NukeVietSite("test.large-nukeviet", "Cổng lớn A (bản sao)", "Cần Thơ", "Huyện A",
+                     synthetic_articles(load_articles("articles_nukeviet"), 400, first_id=40_000)),
+        SharePointSite("test.large-sharepoint", "Cổng lớn B (bản sao)", "Đồng Nai", "Huyện B",
+                       synthetic_articles(load_articles("articles_sharepoint"), 300, first_id=50_000)),
+    ]
+    folder = tmp_path_factory.mktemp("large")
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat(timespec="seconds")
+    with ReplicaServer(sites) as server:
+        registry = folder / "portals.toml"
+        registry.write_text(server.registry_toml(auto=True), encoding="utf-8")
+        first = crawl(registry, folder / "archive.db")
+        counts_first = {s.portal_id: len(s.requests) for s in sites}
+        next_day = crawl(registry, folder / "archive.db", ARCHIVE_RECHECK_AT=tomorrow)
+        counts_next = {s.portal_id: len(s.requests) - counts_first[s.portal_id] for s in sites}
+    stored = rows(folder / "archive.db", "SELECT portal_id, count(*) AS n FROM articles GROUP BY portal_id")
+    return {"first": first, "next_day": next_day, "requests_first": counts_first, "requests_next": counts_next,
+            "stored": {r["portal_id"]: r["n"] for r in stored}}
+
+
+def test_large_portals_are_archived_whole(large_portals):
+    assert large_portals["stored"] == {"test.large-nukeviet": 400, "test.large-sharepoint": 300}
+
+
+@pytest.mark.parametrize("portal_id", ["test.large-nukeviet", "test.large-sharepoint"])
+def test_next_day_recrawl_costs_at_most_5_percent_of_the_first(large_portals, portal_id):
+    first, later = large_portals["requests_first"][portal_id], large_portals["requests_next"][portal_id]
+    assert later <= 0.05 * first, (first, later)
