@@ -18,25 +18,32 @@ TRACKING_PARAMS = ("fbclid", "gclid", "zarsrc", "utm_source", "utm_medium", "utm
 _SESSION_ID = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 # WebSphere Portal encodes portlet navigation state in the path; every view writes a new one.
 _PORTLET_STATE = re.compile(r"/!ut/p/[^?#]*")
+# Print and save views of one article: NukeViet's /<module>/print/... and /<module>/savefile/...
+_VIEW_SEGMENT = re.compile(r"^/([\w-]+)/(?:print|savefile)/")
+VIEW_PARAMS = ("print", "printable", "printview")
+# Default documents: /news/index.php is /news/
+_DEFAULT_DOCUMENT = re.compile(r"/(?:index\.(?:php|html?|asp|aspx)|default\.aspx?)$", re.IGNORECASE)
 
 
 def canonical_url(url: str) -> str:
     """Return the canonical form of an article URL.
 
-    Drops the fragment, session ids (;jsessionid=), WebSphere portlet state (/!ut/p/...), tracking and portlet-state parameters, sorts the query, lower-cases scheme and host,
+    Drops the fragment, session ids (;jsessionid=), WebSphere portlet state (/!ut/p/...), tracking and portlet-state parameters,
+    print and save views (/news/print/..., ?print=1) and default documents (/index.php, /Default.aspx), sorts the query, lower-cases scheme and host,
     drops the default port. ASP.NET paths (.aspx, .asp, .ashx) are lower-cased too: IIS serves
     /Pages/NewsDetail.aspx and /pages/newsdetail.aspx as one page. Other paths keep their case.
     """
     # servlet containers (Liferay, WebSphere) put the session in the path when cookies are off
     stateless = _PORTLET_STATE.sub("/", _SESSION_ID.sub("", url))
-    cleaned = url_query_cleaner(stateless, TRACKING_PARAMS, remove=True, keep_fragments=False)
+    cleaned = url_query_cleaner(stateless, TRACKING_PARAMS + VIEW_PARAMS, remove=True, keep_fragments=False)
     canonical = canonicalize_url(cleaned, keep_fragments=False)
     parts = urlsplit(canonical)
     netloc = parts.hostname or ""
     if parts.port and not ((parts.scheme, parts.port) in (("http", 80), ("https", 443))):
         netloc = f"{netloc}:{parts.port}"
-    path = parts.path or "/"
-    if _IIS_PATH.search(path):
+    iis = bool(_IIS_PATH.search(parts.path))  # decided before /Default.aspx becomes /
+    path = _DEFAULT_DOCUMENT.sub("/", _VIEW_SEGMENT.sub(r"/\1/", parts.path or "/"))
+    if iis:
         path = path.lower()
     return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
 
