@@ -9,11 +9,12 @@ trafilatura's job smaller as well as cleaner.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
-from urllib.parse import urljoin
 from dataclasses import dataclass
 from importlib.metadata import version
+from urllib.parse import urljoin
 
 import charset_normalizer
 import lxml.html
@@ -86,20 +87,20 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     verdict = _legacy(root, title_el, container)
     if verdict.converted and title_el is not None:
         title = clean_line(title_el.text_content())
-    missed_body = not hints.article_css and _body_is_elsewhere(root, container)
+    # the guessed container missed the body: read the whole prepared page (legacy text converted)
+    page = copy.deepcopy(root) if not hints.article_css and _body_is_elsewhere(root, container) else None
     raw_date, date_source = _date_text(root, title_el, hints) if title_el is not None else ("", "")
     attachments = _attachments(container, url)  # before furniture goes: a file panel is a link list
     _drop_furniture(container, hints)
     captions = _take_captions(container)
     _unwrap_layout_tables(container)
-    teasers = 0 if known_article else _teaser_links(container)
-    if not known_article and teasers >= 3 and _teaser_comes_first(container, title_el):
-        raise NotAnArticle(f"listing page: {teasers} teaser links, the first before any paragraph")
+    if not known_article:
+        teasers = _teaser_links(container)
+        if teasers >= 3 and _teaser_comes_first(container, title_el):
+            raise NotAnArticle(f"listing page: {teasers} teaser links, the first before any paragraph")
     parsed = parse_vn_datetime(raw_date) if raw_date else None
     summary = _summary(root, hints)
-    lines = _text_lines(container, url, title, raw_date, summary)
-    if missed_body:
-        lines = _page_lines(html, url, title, raw_date, summary)
+    lines = _text_lines(page if page is not None else container, url, title, raw_date, summary)
     credit = _credit(lines)
     if credit:
         lines = [line for line in lines if line != credit[1]]
@@ -108,7 +109,6 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
         lines = lines[:-1]
     lines = [line for line in lines if line not in captions]
     text = "\n\n".join(lines)
-
     if len(text) < MIN_TEXT_CHARS:
         raise NotAnArticle(f"text too short ({len(text)} chars)")
     return Extracted(
@@ -192,7 +192,10 @@ def decode_html(body: bytes, declared: str = "") -> str:
 
 def _drop(element: etree._Element) -> None:
     """Remove an element but keep the text that follows it (its tail)."""
-    element.drop_tree() if isinstance(element, lxml.html.HtmlElement) else element.getparent().remove(element)
+    if isinstance(element, lxml.html.HtmlElement):
+        element.drop_tree()
+    else:
+        element.getparent().remove(element)
 
 
 def _title_element(root: lxml.html.HtmlElement, hints: Hints) -> lxml.html.HtmlElement | None:
@@ -332,7 +335,7 @@ def _take_captions(container: lxml.html.HtmlElement) -> list[str]:
     centred or indented (how the portals' editors set captions).
     """
     captions: list[str] = []
-    candidates = list(container.iter("figcaption")) + [p for p in container.iter("p") if _is_caption_paragraph(p)]
+    candidates = [e for e in container.iter("figcaption", "p") if e.tag == "figcaption" or _is_caption_paragraph(e)]
     for element in candidates:
         text = clean_line(element.text_content())
         if text and text not in captions:
@@ -490,14 +493,6 @@ def _long_paragraph_chars(element) -> int:
         if chars >= LONG_LINE_CHARS:
             total += chars
     return total
-
-
-def _page_lines(html, url: str, title: str, raw_date: str, summary: str) -> list[str]:
-    """Return the lines trafilatura extracts from the whole page."""
-    page = lxml.html.document_fromstring(decode_html(html) if isinstance(html, bytes) else html)
-    for bad in page.xpath("//script|//style|//noscript"):
-        _drop(bad)
-    return _text_lines(page, url, title, raw_date, summary)
 
 
 _CREDIT = re.compile(r"^\(?\s*(?:Nguồn|Theo)\s*[:：]?\s*(.+?)\s*\)?$", re.IGNORECASE)
