@@ -12,6 +12,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from scraper.archive import Archive, utc_now
@@ -100,15 +101,24 @@ class PortalSpider(scrapy.Spider):
             return
         try:
             # requested as an article: a feed or sitemap item, or a link of the family's article pattern
-            extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers, True,
-                                              self.extract_timeout)
+            extracted = await self.extract(response, known_article=True)
         except NotAnArticle as exc:
             self.skip(response.url, "not_article", str(exc))
             return
+        if extracted:
+            yield self.article_item(response, extracted)
+
+    async def extract(self, response: Response, known_article: bool):
+        """Extract a page in the pool; None (with a logged skip) when it ran over its time limit.
+
+        NotAnArticle reaches the caller, which knows what a non-article means there.
+        """
+        try:
+            return await extract_in_pool(response.body, response.url, self.hints, self.workers, known_article,
+                                         self.extract_timeout)
         except ExtractionTimeout as exc:
             self.skip(response.url, "extract_timeout", str(exc))
-            return
-        yield self.article_item(response, extracted)
+            return None
 
     def acceptable(self, response: Response) -> bool:
         """Tell whether a response is an HTML page of this portal; log a skip otherwise."""
@@ -170,16 +180,13 @@ class PortalSpider(scrapy.Spider):
         if not self.acceptable(response):
             return
         try:
-            extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers, True,
-                                              self.extract_timeout)
+            extracted = await self.extract(response, known_article=True)
         except NotAnArticle as exc:
             logger.info("%s: gone %s: soft 404 (%s)", self.portal.id, canonical, exc)
             yield Recheck(self.portal.id, canonical, "gone", f"soft 404: {exc}")
             return
-        except ExtractionTimeout as exc:
-            self.skip(response.url, "extract_timeout", str(exc))
-            return
-        yield self.article_item(response, extracted)
+        if extracted:
+            yield self.article_item(response, extracted)
 
     # --- feeds -------------------------------------------------------------------------------
 
@@ -190,6 +197,26 @@ class PortalSpider(scrapy.Spider):
         links = selector.xpath("//item/link/text() | //entry/link/@href").getall()
         logger.info("%s: feed %s lists %d articles", self.portal.id, response.url, len(links))
         yield from self.article_requests(response.urljoin(link.strip()) for link in links)
+
+    # --- sitemaps ----------------------------------------------------------------------------
+
+    sitemap_filter = ""  # follow only the child sitemaps whose URL contains this (WordPress: "-posts-")
+
+    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+        """Read a sitemap or sitemap index of the portal (Scrapy's own Sitemap parser)."""
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception:  # lxml raises several kinds on HTML error pages served as sitemaps
+            logger.debug("%s: %s is not a sitemap", self.portal.id, response.url)
+            return
+        locs = [entry["loc"] for entry in sitemap if "loc" in entry and same_host(entry["loc"], self.portal.host)]
+        if sitemap.type == "sitemapindex":
+            for loc in locs:
+                if self.sitemap_filter in loc:
+                    yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
+            return
+        logger.info("%s: sitemap %s lists %d URLs", self.portal.id, response.url, len(locs))
+        yield from self.article_requests(locs)
 
     # --- errors and skips --------------------------------------------------------------------
 

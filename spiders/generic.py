@@ -7,11 +7,10 @@ from collections.abc import AsyncIterator
 
 import scrapy
 from scrapy.http import Response, TextResponse
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from scraper.extract import NotAnArticle
 from scraper.links import is_pagination, url_shape
-from scraper.pool import ExtractionTimeout, extract_in_pool
 from scraper.urls import canonical_url, same_host
 from spiders.base import PortalSpider
 
@@ -58,22 +57,6 @@ class GenericSpider(PortalSpider):
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.quiet)
 
-    def parse_sitemap(self, response: Response):
-        """Read a sitemap or sitemap index."""
-        try:
-            sitemap = Sitemap(response.body)
-        except Exception:  # lxml raises several kinds on HTML error pages served as sitemaps
-            logger.debug("%s: %s is not a sitemap", self.portal.id, response.url)
-            return
-        locs = [entry["loc"] for entry in sitemap if "loc" in entry]
-        if sitemap.type == "sitemapindex":
-            for loc in locs:
-                if same_host(loc, self.portal.host):
-                    yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.quiet)
-            return
-        logger.info("%s: sitemap %s lists %d URLs", self.portal.id, response.url, len(locs))
-        yield from self.article_requests(loc for loc in locs if same_host(loc, self.portal.host))
-
     async def parse_page(self, response: Response, hops: int, known_article: bool = False) -> AsyncIterator:
         """Store the page if it is an article; otherwise follow its links as a listing."""
         if not self.acceptable(response):
@@ -85,17 +68,14 @@ class GenericSpider(PortalSpider):
                 yield scrapy.Request(feed, callback=self.parse_feed, errback=self.on_error, priority=10)
         if self.extract_enabled:
             try:
-                extracted = await extract_in_pool(response.body, response.url, self.hints, self.workers,
-                                                  known_article, self.extract_timeout)
+                extracted = await self.extract(response, known_article)
             except NotAnArticle:
-                pass
-            except ExtractionTimeout as exc:
-                self.skip(response.url, "extract_timeout", str(exc))
-                return
+                pass  # a listing (or a page with no article): its links are followed below
             else:
-                self.article_shapes.add(url_shape(response.url))
-                if not self.is_known(response.url):
-                    yield self.article_item(response, extracted)
+                if extracted:
+                    self.article_shapes.add(url_shape(response.url))
+                    if not self.is_known(response.url):
+                        yield self.article_item(response, extracted)
                 return
         for request in self.listing_requests(response, hops):
             yield request

@@ -1,10 +1,6 @@
 """WordPress sites (communes and wards): feed, sitemap, then /page/N/ listings."""
 
-from collections.abc import Iterable
-
 import scrapy
-from scrapy.http import Response
-from scrapy.utils.sitemap import Sitemap
 
 from scraper.registry import Hints
 from spiders.listing import ListingSpider
@@ -25,19 +21,9 @@ class WordPressSpider(ListingSpider):
         summary_css=".entry-content p.lead",
         drop_css=(".sharedaddy", "#jp-relatedposts", ".entry-meta"),
     )
+    sitemap_filter = "-posts-"  # wp-sitemap.xml also lists pages, categories and users
 
     async def start(self):
         yield scrapy.Request(self.absolute("/wp-sitemap.xml"), callback=self.parse_sitemap, errback=self.on_error, priority=10)
         async for request in super().start():
             yield request
-
-    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
-        """Read WordPress's core sitemap index and its post sitemaps."""
-        sitemap = Sitemap(response.body)
-        locs = [entry["loc"] for entry in sitemap if "loc" in entry]
-        if sitemap.type == "sitemapindex":
-            for loc in locs:
-                if "-posts-" in loc:
-                    yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
-            return
-        yield from self.article_requests(locs)
