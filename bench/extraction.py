@@ -21,28 +21,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scrapy.settings import Settings  # noqa: E402
-from scrapy.spiderloader import SpiderLoader  # noqa: E402
 from trafilatura import bare_extraction  # noqa: E402
 
 from bench.labelled import load  # noqa: E402
+from scraper.crawl import family_hints  # noqa: E402
 from scraper.extract import NO_HINTS, NotAnArticle, extract_article  # noqa: E402
 from scraper.vietnamese import nfc  # noqa: E402
 
-SPIDERS = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["spiders"]}))
 COLUMNS = ["P", "R", "F1", "leak pages", "title", "date (day)", "date (minute)", "author", "ms median"]
-
-
-def hints_for(family: str):
-    """Return the family spider's hints (none for hand-made pages)."""
-    return SPIDERS.load(family).family_hints if family in SPIDERS.list() else NO_HINTS
 
 
 def govnews(hinted: bool):
     """Return an extractor running extract_article with or without the family's hints."""
     def run(body: bytes, gold: dict) -> dict:
         try:
-            result = extract_article(body, gold["url"], hints_for(gold["family"]) if hinted else NO_HINTS, True)
+            result = extract_article(body, gold["url"], family_hints(gold["family"]) if hinted else NO_HINTS, True)
         except NotAnArticle:
             return {"text": "", "title": "", "date": None, "author": ""}
         return {"text": result.text, "title": result.title, "date": result.published_at, "author": result.author}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from scraper.registry import RegistryError, load_registry, select_portals
+from scraper.registry import FAMILIES, RegistryError, load_registry, select_portals
 
 logger = logging.getLogger(__name__)
 
@@ -298,20 +298,6 @@ def portals_detect(url) -> None:
         click.echo(f"  - {line}")
 
 
-def family_hints(family: str):
-    """Return a family spider's hints, loaded by name through Scrapy's spider loader."""
-    from scrapy.spiderloader import SpiderLoader
-
-    from scraper.crawl import crawl_settings, default_registry
-    from scraper.registry import spider_for_family
-
-    settings = crawl_settings("archive.db", default_registry(), {})
-    try:
-        return SpiderLoader.from_settings(settings).load(spider_for_family(family)).family_hints
-    except KeyError:
-        raise click.ClickException(f"unknown family '{family}'") from None
-
-
 @cli.group()
 def fixture() -> None:
     """Save portal pages as test fixtures.
@@ -326,7 +312,8 @@ def fixture() -> None:
 @fixture.command("save")
 @click.argument("url")
 @click.option("--portal", "portal_id", required=True, help="Portal id: the fixture folder")
-@click.option("--family", required=True, help="The portal's family (spider name)")
+@click.option("--family", required=True, type=click.Choice([f for f in FAMILIES if f != "auto"]),
+              help="The portal's family (spider name)")
 @click.option("--kind", type=click.Choice(["article", "listing"]), required=True)
 @click.option("--name", default="", help="File name without .html [article-<date> or listing-1]")
 @click.option("--dir", "folder", default="tests/fixtures", show_default=True, type=click.Path(file_okay=False))
@@ -342,6 +329,7 @@ def fixture_save(url, portal_id, family, kind, name, folder) -> None:
     """
     import urllib.error
 
+    from scraper.crawl import family_hints
     from scraper.fixtures import save_fixture
 
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -10,11 +11,12 @@ from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
 from scraper.archive import Archive
 from scraper.pool import shutdown_pool
-from scraper.registry import Portal, spider_for_family
+from scraper.registry import Hints, Portal, spider_for_family
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,19 @@ def project_root() -> Path:
 def default_registry() -> Path:
     """Return the registry file of the checkout."""
     return project_root() / "spiders" / "portals.toml"
+
+
+@functools.cache
+def family_hints(family: str) -> Hints:
+    """Return the hints of a family's spider, loaded by name (scraper/ never imports spiders/).
+
+    A family without a spider of its own gets generic's (none).
+    """
+    root = str(project_root())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    loader = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["spiders"]}))
+    return loader.load(spider_for_family(family)).family_hints
 
 
 def crawl_settings(db_path: str | Path, registry: str | Path, overrides: dict) -> Settings:

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from scrapy.selector import Selector
-from scrapy.spiderloader import SpiderLoader
-from scrapy.settings import Settings
 
+from scraper.crawl import family_hints as hints
 from scraper.extract import extract_article
 from scraper.fixtures import saved_pages
 from scraper.registry import FAMILIES
@@ -24,16 +23,10 @@ PAGES = saved_pages(FIXTURES)
 ARTICLES = [p for p in PAGES if p.kind == "article"]
 LISTINGS = [p for p in PAGES if p.kind == "listing"]
 FIELDS = ["title", "published_at", "published_raw", "date_precision", "author", "summary", "text"]
-SPIDERS = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["spiders"]}))
 
 
 def page_id(page) -> str:
     return f"{page.portal_id}/{page.html.stem}"
-
-
-def hints(family: str):
-    """Return the family spider's hints."""
-    return SPIDERS.load(family).family_hints
 
 
 def golden(page, actual: dict, update: bool) -> dict:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.extraction import hints_for
 from bench.labelled import load
+from scraper.crawl import family_hints
 from scraper.extract import extract_article
 
 PAGES = load()
@@ -17,7 +17,7 @@ PAGES = load()
 
 def extracted(body: bytes, gold: dict):
     """Extract a labelled page as the crawler would (family hints, known article URL)."""
-    return extract_article(body, gold["url"], hints_for(gold["family"]), known_article=True)
+    return extract_article(body, gold["url"], family_hints(gold["family"]), known_article=True)
 
 
 def test_the_set_has_at_least_60_pages_from_every_family():
