@@ -23,7 +23,6 @@ from scraper.demo.sites import FURNITURE, family_sites  # noqa: E402
 
 FOLDER = ROOT / "tests" / "labelled"
 PER_FAMILY = 9
-SHOWS_DAY_ONLY = {"vnpt", "sharepoint_dated"}
 
 BODY = [
     "Ủy ban nhân dân huyện tổ chức hội nghị tổng kết công tác năm 2024, đánh giá kết quả thực hiện các chỉ tiêu kinh tế - xã hội và triển khai nhiệm vụ năm 2025 với sự tham dự của lãnh đạo các xã, thị trấn.",
@@ -158,7 +157,7 @@ def replica_pages() -> list[tuple[str, bytes, dict]]:
             body = site.handle("GET", parts.path, parse_qs(parts.query)).body
             gold = {
                 "url": expected["url"], "family": site.family, "title": expected["title"],
-                "published_at": expected["published_at"], "shows_time": site.family not in SHOWS_DAY_ONLY,
+                "published_at": expected["published_at"], "shows_time": site.shows_time,
                 "author": expected["author"],
                 "body": ([expected["summary"]] if expected["summary"] and site.family not in ("sharepoint", "sharepoint_dated") else []) + expected["paragraphs"],
                 "furniture": list(FURNITURE),
