@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from scraper.clusters import index_for
+from scraper.clusters import index_for, signature_bytes
 from scraper.items import RAW_FIELDS, Article
 from scraper.migrations import migrations
 from scraper.registry import Portal
@@ -85,14 +85,18 @@ class Archive:
         )
         return dict(rows.fetchall())
 
-    def save(self, article: Article) -> str:
-        """Store an article; return 'new', 'unchanged' or 'changed' (the old text kept as a version)."""
+    def save(self, article: Article, signature: bytes | None = None) -> str:
+        """Store an article; return 'new', 'unchanged' or 'changed' (the old text kept as a version).
+
+        signature: the article's MinHash (clusters.signature_bytes), computed by the caller off the
+        reactor thread; computed here when not given.
+        """
         now = utc_now()
         with self.db.conn:
             existing = self._row_by_canonical(article.canonical_url)
             if existing is None:
                 article_id = self._insert(article, now)
-                self._cluster(article, article_id)
+                self._cluster(article, article_id, signature or signature_bytes(article.title + "\n" + article.text))
                 result = "new"
             elif existing["content_hash"] == article.content_hash:
                 article_id = existing["id"]
@@ -123,10 +127,10 @@ class Archive:
         row.update(first_seen_at=now, last_seen_at=now, duplicate_of=duplicate[0] if duplicate else None)
         return self.db["articles"].insert(row).last_pk
 
-    def _cluster(self, article: Article, article_id: int) -> None:
+    def _cluster(self, article: Article, article_id: int, blob: bytes) -> None:
         """Store the article's signature and join (or found) the cluster of its near-duplicates elsewhere."""
         index = index_for(str(self.path.resolve()), self.db.conn)
-        blob, matches = index.add(article_id, article.portal_id, article.title + "\n" + article.text)
+        matches = index.add(article_id, article.portal_id, blob)
         self.db.execute("INSERT OR REPLACE INTO minhashes (article_id, signature) VALUES (?, ?)", [article_id, blob])
         if not matches:
             return

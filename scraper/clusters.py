@@ -28,6 +28,16 @@ _WORD = re.compile(r"\w+")
 _indexes: dict[str, "ClusterIndex"] = {}
 
 
+def signature_bytes(text: str) -> bytes:
+    """Return a text's MinHash as stored bytes (pure and picklable: it runs in the extraction pool)."""
+    return signature(text).hashvalues.astype(_DTYPE).tobytes()
+
+
+def _from_bytes(blob: bytes) -> MinHash:
+    """Return the MinHash stored as bytes."""
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype=_DTYPE))
+
+
 def signature(text: str) -> MinHash:
     """Return the MinHash of a text's word 3-grams (lower case, NFC, tone placement folded)."""
     words = _WORD.findall(normalised_text(text).lower())
@@ -47,23 +57,22 @@ class ClusterIndex:
         rows = conn.execute(
             "SELECT m.article_id, m.signature, a.portal_id FROM minhashes m JOIN articles a ON a.id = m.article_id")
         for article_id, blob, portal_id in rows:
-            stored = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype=_DTYPE))
-            self._add(article_id, portal_id, stored)
+            self._add(article_id, portal_id, _from_bytes(blob))
 
     def _add(self, article_id: int, portal_id: str, minhash: MinHash) -> None:
         self.lsh.insert(article_id, minhash)
         self.signatures[article_id] = minhash
         self.portal[article_id] = portal_id
 
-    def add(self, article_id: int, portal_id: str, text: str) -> tuple[bytes, list[int]]:
-        """Index a new article; return its signature (to store) and the other portals' near-duplicates."""
-        minhash = signature(text)
+    def add(self, article_id: int, portal_id: str, blob: bytes) -> list[int]:
+        """Index a new article by its stored signature; return the other portals' near-duplicates."""
+        minhash = _from_bytes(blob)
         matches = [
             other for other in self.lsh.query(minhash)
             if self.portal[other] != portal_id and minhash.jaccard(self.signatures[other]) >= CLUSTER_THRESHOLD
         ]
         self._add(article_id, portal_id, minhash)
-        return minhash.hashvalues.astype(_DTYPE).tobytes(), sorted(matches)
+        return sorted(matches)
 
 
 def index_for(path: str, conn: sqlite3.Connection) -> ClusterIndex:
