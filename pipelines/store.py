@@ -26,13 +26,14 @@ class StorePipeline:
 
     async def process_item(self, item: Article | Recheck) -> Article | Recheck:
         if isinstance(item, Recheck):
-            self.archive.record_recheck(item.canonical_url, item.outcome)
+            self.archive.record_recheck(item.canonical_url, item.outcome, item.portal_id, item.frontier_fp)
             self.stats.inc_value("archive/articles_gone" if item.outcome == "gone" else "archive/rechecked_not_modified")
             return item
         try:
-            # the near-duplicate signature is CPU work: the extraction pool does it, not the reactor thread
-            signature = await run_in_pool(signature_bytes, item.title + "\n" + item.text, workers=self.workers,
-                                          timeout=self.timeout)
+            signature = item.signature
+            if not signature:  # the spiders' pool computes it with the extraction; other sources may not
+                signature = await run_in_pool(signature_bytes, item.title + "\n" + item.text, workers=self.workers,
+                                              timeout=self.timeout)
             result = self.archive.save(item, signature)
         except Exception:
             # the transaction rolled back: nothing half-stored, but the run must not pass as ok

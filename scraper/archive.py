@@ -15,9 +15,12 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from scraper.clusters import index_for, signature_bytes
+from scraper.frontier import Frontier, mark_done
 from scraper.items import RAW_FIELDS, Article
 from scraper.migrations import migrations
+from scraper.recanonical import recanonicalize, stored_version
 from scraper.registry import Portal
+from scraper.urls import CANONICAL_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,16 @@ class Archive:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             migrations.apply(self.db)
+            self._follow_canonical_version()
+
+    def _follow_canonical_version(self) -> None:
+        """Re-canonicalize rows written under an older canonical_url() (see scraper/recanonical.py)."""
+        version = stored_version(self.db)
+        if version == CANONICAL_VERSION:
+            return
+        if version > CANONICAL_VERSION:
+            raise RuntimeError(f"{self.path}: written by a newer govnews (canonical URLs v{version}); upgrade first")
+        recanonicalize(self.db, utc_now())
 
     def close(self) -> None:
         """Close the connection."""
@@ -110,6 +123,8 @@ class Archive:
                 result = "changed"
             self._save_raw(article, article_id)
             self._save_attachments(article, article_id, now)
+            if article.frontier_fp:  # the page is done in the transaction that keeps its article
+                mark_done(self.db, article.portal_id, article.frontier_fp, now)
         return result
 
     def _row_by_canonical(self, canonical_url: str) -> dict | None:
@@ -197,10 +212,12 @@ class Archive:
         )
         return [dict(zip(("id", "url", "canonical_url", "headers"), row)) for row in rows]
 
-    def record_recheck(self, canonical_url: str, outcome: str) -> None:
+    def record_recheck(self, canonical_url: str, outcome: str, portal_id: str = "", frontier_fp: str = "") -> None:
         """Record a re-check that found no new text: not modified (seen now) or gone (from now)."""
         now = utc_now()
         with self.db.conn:
+            if frontier_fp:
+                mark_done(self.db, portal_id, frontier_fp, now)
             if outcome == "gone":
                 self.db.execute("UPDATE articles SET gone_at = coalesce(gone_at, ?), last_checked_at = ? "
                                 "WHERE canonical_url = ?", [now, now, canonical_url])
@@ -215,10 +232,18 @@ class Archive:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def known_urls(self, portal_id: str) -> set[str]:
-        """Return the canonical URLs already archived for a portal."""
-        rows = self.db.execute("SELECT canonical_url FROM articles WHERE portal_id = ?", [portal_id])
+    def known_urls(self, portal_id: str, before: str | None = None) -> set[str]:
+        """Return the canonical URLs archived for a portal (first seen before a moment, when given)."""
+        if before:
+            rows = self.db.execute("SELECT canonical_url FROM articles WHERE portal_id = ? AND first_seen_at < ?",
+                                   [portal_id, before])
+        else:
+            rows = self.db.execute("SELECT canonical_url FROM articles WHERE portal_id = ?", [portal_id])
         return {row[0] for row in rows}
+
+    def frontier_started_at(self, portal_id: str) -> str | None:
+        """Return when the portal's interrupted crawl began, or None when there is none to resume."""
+        return Frontier(self.db, portal_id).started_at()
 
     def count(self, table: str = "articles") -> int:
         """Return the number of rows in a table."""

@@ -61,6 +61,10 @@ class Article:
     """HTTP status of the fetch."""
     attachments: list = field(default_factory=list)
     """Documents the article links to, as {"url", "title"} (stored in `attachments`)."""
+    signature: bytes = field(default=b"", repr=False)
+    """MinHash of title and text for near-duplicate clusters (stored in `minhashes`), computed with the extraction."""
+    frontier_fp: str = field(default="", repr=False)
+    """Fingerprint of the frontier request that produced the item, turned done when it is stored."""
 
 
 @dataclass
@@ -72,10 +76,11 @@ class Recheck:
     outcome: str
     """`not_modified` (HTTP 304) or `gone` (404, 410, soft 404, redirect to the home page)."""
     reason: str = ""
+    frontier_fp: str = ""
 
 
 # Fields of Article that are not columns of the articles table.
-RAW_FIELDS = ("raw_html", "raw_headers", "http_status", "fetched_at", "attachments")
+RAW_FIELDS = ("raw_html", "raw_headers", "http_status", "fetched_at", "attachments", "signature", "frontier_fp")
 
 
 def column_descriptions() -> dict[str, str]:

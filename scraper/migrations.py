@@ -127,3 +127,22 @@ def m008_minhashes(db: Database) -> None:
     db["minhashes"].create({"article_id": int, "signature": bytes}, pk="article_id",
                            foreign_keys=[("article_id", "articles", "id")])
     db["articles"].create_index(["cluster_id"])
+
+
+@migrations()
+def m009_frontier(db: Database) -> None:
+    """Keep each portal crawl's pending and done requests, so a killed crawl resumes (scraper/frontier.py)."""
+    db["frontier"].create(
+        {"portal_id": str, "fingerprint": str, "url": str, "canonical_url": str, "method": str, "request": str,
+         "state": str, "added_at": str, "done_at": str},
+        pk=("portal_id", "fingerprint"),
+    )
+    db["crawl_runs"].add_column("resumed_requests", int)
+
+
+@migrations()
+def m010_canonical_versions(db: Database) -> None:
+    """Remember which canonical_url() the rows follow, and keep earlier canonical forms as aliases."""
+    db["archive_meta"].create({"key": str, "value": str}, pk="key")
+    db["url_aliases"].create({"alias_url": str, "canonical_url": str, "article_id": int, "recorded_at": str},
+                             pk="alias_url", foreign_keys=[("article_id", "articles", "id")])

@@ -13,6 +13,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessPool
 
+from scraper.clusters import signature_bytes
 from scraper.extract import Extracted, extract_article
 from scraper.registry import Hints
 
@@ -51,10 +52,20 @@ async def run_in_pool(function, *args, workers: int, timeout: float):
         raise ExtractionTimeout(f"extraction took over {timeout:g} s") from None
 
 
+def extract_and_sign(body: bytes, url: str, hints: Hints, known_article: bool) -> tuple[Extracted, bytes]:
+    """Extract a page and compute its near-duplicate signature, in one task of the pool.
+
+    One task, not two: a signature queued behind every page fetched meanwhile would hold the
+    article back from the archive (and a crash would lose it) until the whole backlog was extracted.
+    """
+    extracted = extract_article(body, url, hints, known_article)
+    return extracted, signature_bytes(extracted.title + "\n" + extracted.text)
+
+
 async def extract_in_pool(body: bytes, url: str, hints: Hints, workers: int, known_article: bool,
-                          timeout: float = 20) -> Extracted:
-    """Run extract_article in the pool and await the result; NotAnArticle and ExtractionTimeout are raised here."""
-    return await run_in_pool(extract_article, body, url, hints, known_article, workers=workers, timeout=timeout)
+                          timeout: float = 20) -> tuple[Extracted, bytes]:
+    """Run extract_and_sign in the pool and await the result; NotAnArticle and ExtractionTimeout are raised here."""
+    return await run_in_pool(extract_and_sign, body, url, hints, known_article, workers=workers, timeout=timeout)
 
 
 def shutdown_pool() -> None:

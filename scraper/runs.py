@@ -69,6 +69,7 @@ class CrawlRunRecorder:
             "skipped": sum(v for k, v in stats.items() if k.startswith("archive/skipped/")),
             "errors": sum(v for k, v in stats.items() if k.startswith("archive/errors/")),
             "error_summary": error_summary(stats),
+            "resumed_requests": stats.get("archive/frontier/resumed", 0),
             "stats": json.dumps(stats, default=str, ensure_ascii=False, sort_keys=True),
         }
         archive = Archive(self.db_path)

@@ -24,6 +24,8 @@ ARCHIVE_EXTRACT_TIMEOUT = 20  # seconds per page; the worker is stopped and the 
 ARCHIVE_RECHECK_LIMIT = 200  # archived articles re-checked per portal and run, the longest unchecked first
 ARCHIVE_RECHECK_AT = ""  # the moment re-checks are scheduled for (ISO 8601); empty: now
 ARCHIVE_DETECT_MAX_AGE_DAYS = 30  # `auto` portals: reuse a detection this recent, else detect again
+ARCHIVE_FRONTIER_ENABLED = True  # keep pending and done requests in the archive; a killed crawl resumes
+ARCHIVE_FRONTIER_MAX_AGE_DAYS = 7  # an interrupted crawl older than this starts afresh instead
 
 # --- politeness (real hosts) -----------------------------------------------------------------
 USER_AGENT_TEMPLATE = "govnews/0.1 (research archive of Vietnamese local-government news; +{contact})"
@@ -50,6 +52,8 @@ REMOTE_CONTROL_ENABLED = False
 COOKIES_ENABLED = False
 MEMUSAGE_LIMIT_MB = 2048
 
+# Closest to the engine: it sees the requests every other middleware let through.
+SPIDER_MIDDLEWARES = {"scraper.frontier.FrontierMiddleware": 10}
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,

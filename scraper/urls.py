@@ -22,6 +22,11 @@ _PORTLET_STATE = re.compile(r"/!ut/p/[^?#]*")
 _VIEW_SEGMENT = re.compile(r"^/([\w-]+)/(?:print|savefile)/")
 VIEW_PARAMS = ("print", "printable", "printview")
 # Default documents: /news/index.php is /news/
+# Bump whenever canonical_url() gives a different answer for any URL: archives written with an
+# older version are re-canonicalized when next opened for writing (scraper/recanonical.py).
+# 1: #2's form; 2: IIS path case, jsessionid, Liferay and WebSphere state, print views, default documents.
+CANONICAL_VERSION = 2
+
 _DEFAULT_DOCUMENT = re.compile(r"/(?:index\.(?:php|html?|asp|aspx)|default\.aspx?)$", re.IGNORECASE)
 
 

@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 
 from scraper.archive import Archive, utc_now
 from scraper.extract import EXTRACTOR_VERSION, NotAnArticle
+from scraper.frontier import REFETCH_KEY
 from scraper.items import Article, Recheck
 from scraper.pool import ExtractionTimeout, extract_in_pool
 from scraper.registry import Hints, Portal, load_registry, select_portals
@@ -56,15 +57,18 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = [portal.host]
         archive = Archive(self.settings["ARCHIVE_DB_PATH"])
         try:
-            # Known at the start of the run: paging stops on listing pages holding only these.
-            self.known = archive.known_urls(portal.id)
+            self.archived = archive.known_urls(portal.id)  # never fetched again as new articles
+            # Paging stops on listing pages holding only articles archived before this crawl began.
+            # A resumed crawl began before its interruption: what it stored since does not stop it.
+            started = archive.frontier_started_at(portal.id)
+            self.known = archive.known_urls(portal.id, before=started) if started else self.archived
         finally:
             archive.close()
         self.requested: set[str] = set()
         self.workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS")
         self.extract_enabled = self.settings.getbool("ARCHIVE_EXTRACT_ENABLED")
         self.extract_timeout = self.settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT")
-        logger.info("%s: %s spider, %d articles already archived", portal.id, self.name, len(self.known))
+        logger.info("%s: %s spider, %d articles already archived", portal.id, self.name, len(self.archived))
 
     def absolute(self, url: str) -> str:
         """Return a registry or hint URL made absolute against the portal's base URL."""
@@ -80,7 +84,7 @@ class PortalSpider(scrapy.Spider):
         """Yield requests for the article URLs not archived yet and not requested yet in this run."""
         for url in urls:
             canonical = canonical_url(url)
-            if canonical in self.known:
+            if canonical in self.archived:
                 self.crawler.stats.inc_value("archive/skipped/known")
                 continue
             # the same article behind other links: desktop and mobile cards, session ids, share links
@@ -109,7 +113,8 @@ class PortalSpider(scrapy.Spider):
             yield self.article_item(response, extracted)
 
     async def extract(self, response: Response, known_article: bool):
-        """Extract a page in the pool; None (with a logged skip) when it ran over its time limit.
+        """Extract a page in the pool: (Extracted, near-duplicate signature), or None (with a logged
+        skip) when it ran over its time limit.
 
         NotAnArticle reaches the caller, which knows what a non-article means there.
         """
@@ -131,8 +136,9 @@ class PortalSpider(scrapy.Spider):
             return False
         return True
 
-    def article_item(self, response: Response, extracted) -> Article:
+    def article_item(self, response: Response, page: tuple) -> Article:
         """Build the Article item from a response and its extraction (every extracted field carries over)."""
+        extracted, signature = page
         fields = asdict(extracted)
         attachments = fields.pop("attachments")
         return Article(
@@ -145,6 +151,7 @@ class PortalSpider(scrapy.Spider):
             raw_html=response.body,
             raw_headers={k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
             http_status=response.status,
+            signature=signature,
         )
 
     # --- re-checks of archived articles ----------------------------------------------------
@@ -164,7 +171,7 @@ class PortalSpider(scrapy.Spider):
             yield scrapy.Request(
                 row["url"], callback=self.parse_recheck, errback=self.on_error, priority=-10,
                 headers=conditional_headers(row["headers"]), cb_kwargs={"canonical": row["canonical_url"]},
-                meta={"handle_httpstatus_list": [304, 404, 410]},
+                meta={"handle_httpstatus_list": [304, 404, 410], REFETCH_KEY: True},
             )
 
     async def parse_recheck(self, response: Response, canonical: str) -> AsyncIterator:

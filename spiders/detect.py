@@ -17,7 +17,8 @@ class DetectSpider(scrapy.Spider):
     """Fetch base_url (following redirects) and detect the family; the crawl then uses its spider."""
 
     name = "detect"
-    custom_settings = {"EXTENSIONS": {"scraper.runs.CrawlRunRecorder": None}, "ITEM_PIPELINES": {}}
+    custom_settings = {"EXTENSIONS": {"scraper.runs.CrawlRunRecorder": None}, "ITEM_PIPELINES": {},
+                       "SPIDER_MIDDLEWARES": {"scraper.frontier.FrontierMiddleware": None}}
 
     def __init__(self, portal: Portal, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,7 +33,7 @@ class GenericSpider(PortalSpider):
 
     def setup(self, portal) -> None:
         super().setup(portal)
-        self.article_shapes = {url_shape(url) for url in self.known}
+        self.article_shapes = {url_shape(url) for url in self.archived}
         self.max_hops = self.settings.getint("ARCHIVE_GENERIC_MAX_HOPS")
         self.feeds_seen: set[str] = set()
 
@@ -74,7 +74,7 @@ class GenericSpider(PortalSpider):
             else:
                 if extracted:
                     self.article_shapes.add(url_shape(response.url))
-                    if not self.is_known(response.url):
+                    if canonical_url(response.url) not in self.archived:
                         yield self.article_item(response, extracted)
                 return
         for request in self.listing_requests(response, hops):

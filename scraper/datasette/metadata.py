@@ -63,6 +63,16 @@ OTHER_TABLES = {
             "errors": "Requests that failed (HTTP errors, refused, timeouts, over the size limit).",
             "error_summary": "Errors by kind.",
             "stats": "All Scrapy stats of the run, as JSON.",
+            "resumed_requests": "Requests taken over from an earlier crawl of the portal that was killed or stopped (0: a fresh crawl).",
+        },
+    },
+    "url_aliases": {
+        "description": "Earlier canonical forms of article URLs, kept when the canonical form changed (a URL cited in older work still finds its article).",
+        "columns": {
+            "alias_url": "The canonical URL as an earlier version of govnews wrote it.",
+            "canonical_url": "Its canonical form now (articles.canonical_url).",
+            "article_id": "The article (articles.id) it belongs to.",
+            "recorded_at": "When the form changed (ISO 8601, UTC).",
         },
     },
     "attachments": {
@@ -115,6 +125,8 @@ def build_metadata(database: str) -> dict:
         "articles_fts": {"hidden": True},
         "_sqlite_migrations": {"hidden": True},
         "minhashes": {"hidden": True},
+        "frontier": {"hidden": True},
+        "archive_meta": {"hidden": True},
         **OTHER_TABLES,
     }
     return {
@@ -140,7 +152,7 @@ def data_dictionary_markdown() -> str:
         "",
     ]
     tables = build_metadata("archive")["databases"]["archive"]["tables"]
-    for name in ("articles", "news", "portals", "crawl_runs", "article_versions", "attachments"):
+    for name in ("articles", "news", "portals", "crawl_runs", "article_versions", "attachments", "url_aliases"):
         table = tables[name]
         lines += [f"## {name}", "", table["description"], ""]
         columns = table.get("columns", {})
@@ -151,7 +163,11 @@ def data_dictionary_markdown() -> str:
     lines += ["## raw_pages (hidden in Datasette)", "",
               "The gzip'd HTML (`html_gz`) and HTTP headers of every fetched article page, once per distinct",
               "body (`sha256`), with `article_id`, `url`, `fetched_at` and `http_status`: the archive of record,",
-              "so a better extractor can re-read every page later.", ""]
+              "so a better extractor can re-read every page later.", "",
+              "## frontier (hidden in Datasette)", "",
+              "Each portal crawl's requests, `pending` or `done`, so a killed crawl resumes: `portal_id`,",
+              "`fingerprint` (Scrapy's request fingerprint), `url`, `canonical_url` (GET only), `method`, `request`",
+              "(the request as JSON), `state`, `added_at`, `done_at`. Empty for a portal whose last crawl finished.", ""]
     return "\n".join(lines)
 
 

@@ -1,0 +1,237 @@
+"""Crash-safe crawls: the frontier lives in the archive; a killed crawl resumes with nothing lost or stored twice (#5).
+
+The kill test crawls three replica portals (GET paging, POST-only paging, __doPostBack paging)
+through `govnews crawl`, and kills the whole process group with SIGKILL 20 times at random
+moments: most after a random number of new articles (mid-crawl, while pages are in flight and
+transactions commit), some at a random time from the start (imports, robots.txt, first listings).
+After each kill the archive must pass `PRAGMA integrity_check`; each next start resumes.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from scrapy import Request
+from scrapy.http import FormRequest
+
+from scraper.demo.server import ReplicaServer
+from scraper.demo.sites import NukeVietSite, SharePointDatedSite, VnptSite, load_articles, synthetic_articles
+from scraper.frontier import is_stale, request_from_record, request_record
+from tests.conftest import GOVNEWS, ROOT, crawl, loopback_flags, rows
+
+KILLS = 20
+SEED = 20251107  # printed in the failure message; change it to draw other moments
+
+
+ARTICLES = 540
+
+
+def kill_sites():
+    """Three portals whose listings page by GET, by POST (VNPT) and by __doPostBack (SharePoint); no text twice."""
+    nukeviet_made = synthetic_articles(load_articles("articles_nukeviet"), 420, first_id=60_000)
+    return [
+        NukeVietSite("test.kill-nukeviet", "Cổng A (bản sao)", "Cần Thơ", "Huyện A", nukeviet_made[:300]),
+        VnptSite("test.kill-vnpt", "Cổng B (bản sao)", "Ninh Bình", "Thành phố B", nukeviet_made[300:]),
+        SharePointDatedSite("test.kill-spd", "Cổng C (bản sao)", "Thanh Hóa", "Huyện C",
+                            synthetic_articles(load_articles("articles_sharepoint"), 120, first_id=62_000)),
+    ]
+
+
+def article_count(db) -> int:
+    """Return the number of stored articles, read as Datasette would while the crawl writes."""
+    if not db.exists():
+        return 0
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # the first run has not created the table yet
+        return 0
+    finally:
+        conn.close()
+
+
+def integrity(db) -> str:
+    """Return PRAGMA integrity_check's answer for the archive."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def kill_at_random_moment(command, env, db, rng) -> tuple[bool, str]:
+    """Start a crawl and SIGKILL its process group at a random moment; return (killed, moment)."""
+    before = article_count(db)
+    process = subprocess.Popen(command, env=env, cwd=db.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    if rng.random() < 0.25:
+        moment = f"{rng.uniform(0.3, 3.5):.2f} s after the start"
+        deadline = time.monotonic() + float(moment.split()[0])
+        while process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+    else:
+        more, jitter = rng.randint(1, 8), rng.uniform(0, 0.4)
+        moment = f"{jitter:.2f} s after {more} new articles"
+        while process.poll() is None and article_count(db) < before + more:
+            time.sleep(0.01)
+        time.sleep(jitter)
+    killed = process.poll() is None
+    if killed:
+        os.killpg(process.pid, signal.SIGKILL)  # the crawl and its extraction workers, as a crash takes them
+    process.wait()
+    return killed, moment
+
+
+def paths(site, urls) -> set[str]:
+    """Return the request targets (path and query) of URLs, as the replica logs them."""
+    return {urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else "") for url in urls}
+
+
+@pytest.fixture(scope="module")
+def killed(tmp_path_factory):
+    """Kill a replica crawl 20 times, each time starting it again; then let the last start finish."""
+    sites = kill_sites()
+    folder = tmp_path_factory.mktemp("killed")
+    db = folder / "archive.db"
+    rng = random.Random(SEED)
+    log = []
+    with ReplicaServer(sites) as server:
+        registry = server.write_registry(folder / "portals.toml")
+        command = [*GOVNEWS, "crawl", "--all", "--registry", str(registry), "--db", str(db), *loopback_flags()]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        refetched = 0
+        for _ in range(KILLS):
+            stored_before = {r["url"] for r in rows(db, "SELECT url FROM articles")} if db.exists() else set()
+            marks = {site.portal_id: len(site.requests) for site in sites}
+            was_killed, moment = kill_at_random_moment(command, env, db, rng)
+            requested = {site.portal_id: set(site.requests[marks[site.portal_id]:]) for site in sites}
+            refetched += sum(
+                f"GET {target}" in requested[site.portal_id]
+                for site in sites for target in paths(site, stored_before & {site.article_url(a) for a in site.articles})
+            )
+            log.append({"killed": was_killed, "moment": moment, "integrity": integrity(db),
+                        "stored": article_count(db)})
+        stored_before_last = article_count(db)
+        last = crawl(registry, db)
+    return {"sites": sites, "db": db, "log": log, "last": last, "refetched": refetched,
+            "stored_before_last": stored_before_last}
+
+
+def test_every_kill_hit_a_running_crawl(killed):
+    assert [entry["killed"] for entry in killed["log"]] == [True] * KILLS, killed["log"]
+
+
+def test_the_crawl_was_unfinished_when_the_last_start_came(killed):
+    assert killed["stored_before_last"] < ARTICLES, killed["log"]
+
+
+def test_integrity_check_is_ok_after_every_kill(killed):
+    assert [entry["integrity"] for entry in killed["log"]] == ["ok"] * KILLS
+
+
+def test_the_last_start_completes_the_crawl(killed):
+    assert killed["last"].returncode == 0, killed["last"].stderr[-3000:]
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_no_article_is_lost(killed, index):
+    site = killed["sites"][index]
+    stored = {r["url"] for r in rows(killed["db"], "SELECT url FROM articles WHERE portal_id = ?", [site.portal_id])}
+    assert stored == {site.article_url(a) for a in site.articles}
+
+
+def test_no_article_is_stored_twice(killed):
+    counts = rows(killed["db"], "SELECT count(*) AS n, count(DISTINCT canonical_url) AS distinct_urls,"
+                                " count(duplicate_of) AS duplicates FROM articles")[0]
+    assert (counts["n"], counts["distinct_urls"], counts["duplicates"]) == (ARTICLES, ARTICLES, 0)
+
+
+def test_a_stored_article_is_never_fetched_again_by_a_resumed_crawl(killed):
+    assert killed["refetched"] == 0
+
+
+def test_the_last_start_says_it_resumed(killed):
+    # the largest portal is still unfinished at the last start; the others may have finished earlier
+    resumed = rows(killed["db"], "SELECT resumed_requests FROM crawl_runs WHERE portal_id = 'test.kill-nukeviet'")
+    assert len(resumed) == 1 and resumed[0]["resumed_requests"] > 0
+
+
+def test_a_finished_crawl_leaves_no_frontier(killed):
+    assert rows(killed["db"], "SELECT count(*) AS n FROM frontier")[0]["n"] == 0
+
+
+# --- a crawl stopped by its page budget resumes where it stopped ------------------------------
+
+@pytest.fixture(scope="module")
+def budgeted(tmp_path_factory):
+    """Crawl a 60-article portal with a 25-page budget, then again without one."""
+    site = NukeVietSite("test.budget", "Cổng D (bản sao)", "Cần Thơ", "Huyện D",
+                        synthetic_articles(load_articles("articles_nukeviet"), 60, first_id=63_000))
+    folder = tmp_path_factory.mktemp("budget")
+    db = folder / "archive.db"
+    with ReplicaServer([site]) as server:
+        registry = server.write_registry(folder / "portals.toml")
+        first = crawl(registry, db, ARCHIVE_MAX_PAGES=25)
+        pending_after_first = rows(db, "SELECT count(*) AS n FROM frontier WHERE state = 'pending'")[0]["n"]
+        stored_after_first = rows(db, "SELECT count(*) AS n FROM articles")[0]["n"]
+        second = crawl(registry, db)
+    return {"db": db, "first": first, "second": second, "pending_after_first": pending_after_first,
+            "stored_after_first": stored_after_first}
+
+
+def test_a_budget_stop_leaves_pending_requests(budgeted):
+    assert budgeted["stored_after_first"] < 60 and budgeted["pending_after_first"] > 0
+
+
+def test_the_next_crawl_completes_the_portal(budgeted):
+    assert rows(budgeted["db"], "SELECT count(*) AS n FROM articles")[0]["n"] == 60
+
+
+def test_the_budget_stop_is_logged_with_its_pending_requests(budgeted):
+    assert "requests pending; the next crawl resumes them" in budgeted["first"].stderr
+
+
+# --- requests as frontier rows -----------------------------------------------------------------
+
+class _Spider:
+    """Stands in for a spider: request_record needs callbacks it can name and find."""
+
+    def parse_listing(self, response):
+        return []
+
+    def on_error(self, failure):
+        return None
+
+
+def test_a_post_request_comes_back_with_its_body_headers_and_arguments():
+    spider = _Spider()
+    request = Request("http://127.0.0.11/DesktopModule/X.aspx/LoadArticle", method="POST", body='{"page": 2, "đ": "Định"}',
+                      headers={"Content-Type": "application/json; charset=utf-8"}, callback=spider.parse_listing,
+                      errback=spider.on_error, cb_kwargs={"page": 2, "config": {"site_id": "1"}}, priority=-10)
+    back = request_from_record(request_record(request, spider), spider)
+    assert (back.method, back.body, back.headers["Content-Type"], back.cb_kwargs, back.priority,
+            back.callback.__name__, back.errback.__name__) == (
+        "POST", '{"page": 2, "đ": "Định"}'.encode(), b"application/json; charset=utf-8",
+        {"page": 2, "config": {"site_id": "1"}}, -10, "parse_listing", "on_error")
+
+
+def test_a_form_postback_comes_back_as_a_form_request():
+    spider = _Spider()
+    request = FormRequest("http://127.0.0.11/portal/Pages/list.aspx", formdata={"__EVENTTARGET": "ctl00$g", "__EVENTARGUMENT": "Page$2"},
+                          callback=spider.parse_listing)
+    back = request_from_record(request_record(request, spider), spider)
+    assert (type(back), back.body) == (FormRequest, request.body)
+
+
+def test_an_interrupted_crawl_older_than_the_limit_is_not_resumed():
+    from datetime import datetime, timezone
+
+    now = datetime(2026, 11, 22, tzinfo=timezone.utc)
+    assert (is_stale("2026-11-14T00:00:00+00:00", 7, now), is_stale("2026-11-16T00:00:00+00:00", 7, now)) == (True, False)
