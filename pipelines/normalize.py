@@ -1,13 +1,9 @@
-"""Normalize: NFC text, canonical URL and content hash on every article."""
+"""Normalize: NFC text, canonical URL and content hash on every article (scraper.normalize)."""
 
 from scrapy.exceptions import DropItem
 
-from scraper.fingerprint import content_hash
 from scraper.items import Article, Recheck
-from scraper.urls import canonical_url
-from scraper.vietnamese import nfc
-
-TEXT_FIELDS = ("title", "published_raw", "author", "text", "summary", "captions", "credit", "category")
+from scraper.normalize import Untitled, normalize_article
 
 
 class NormalizePipeline:
@@ -16,10 +12,7 @@ class NormalizePipeline:
     def process_item(self, item: Article | Recheck) -> Article | Recheck:
         if isinstance(item, Recheck):
             return item
-        for name in TEXT_FIELDS:
-            setattr(item, name, nfc(getattr(item, name) or "").strip())
-        if not item.title:
-            raise DropItem(f"{item.portal_id}: no title at {item.url}")
-        item.canonical_url = canonical_url(item.url)
-        item.content_hash = content_hash(item.title + "\n" + item.text)
-        return item
+        try:
+            return normalize_article(item)
+        except Untitled as exc:
+            raise DropItem(str(exc)) from None

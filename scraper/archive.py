@@ -111,6 +111,9 @@ class Archive:
                 article_id = self._insert(article, now)
                 self._cluster(article, article_id, signature or signature_bytes(article.title + "\n" + article.text))
                 result = "new"
+            elif article.source != "live":  # a web-archive capture of an archived article
+                article_id = existing["id"]
+                result = self._merge_capture(existing, article, now)
             elif existing["content_hash"] == article.content_hash:
                 article_id = existing["id"]
                 self.db.execute("UPDATE articles SET last_seen_at = ?, last_checked_at = ? WHERE id = ?",
@@ -126,6 +129,23 @@ class Archive:
             if article.frontier_fp:  # the page is done in the transaction that keeps its article
                 mark_done(self.db, article.portal_id, article.frontier_fp, now)
         return result
+
+    def _merge_capture(self, existing: dict, article: Article, now: str) -> str:
+        """Merge a capture into the row of its article: the earliest capture time is kept, and a
+        different text becomes an article_versions row (once); the current text stays. Return
+        'unchanged' or 'changed'."""
+        self.db.execute("UPDATE articles SET captured_at = ?, capture_url = ? WHERE id = ?"
+                        " AND (captured_at IS NULL OR captured_at = '' OR captured_at > ?)",
+                        [article.captured_at, article.capture_url, existing["id"], article.captured_at])
+        if existing["content_hash"] == article.content_hash:
+            return "unchanged"
+        known = self.db.execute("SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ?",
+                                [existing["id"], article.content_hash]).fetchone()
+        if not known:
+            self.db["article_versions"].insert(
+                {"article_id": existing["id"], "title": article.title, "text": article.text,
+                 "content_hash": article.content_hash, "first_seen_at": article.captured_at, "replaced_at": now})
+        return "changed"
 
     def _row_by_canonical(self, canonical_url: str) -> dict | None:
         """Return the stored row of a canonical URL, or None."""
@@ -224,6 +244,24 @@ class Archive:
             else:
                 self.db.execute("UPDATE articles SET last_seen_at = ?, last_checked_at = ? WHERE canonical_url = ?",
                                 [now, now, canonical_url])
+
+    def record_check(self, portal_id: str, status: str, detail: str, target: str = "") -> bool:
+        """Record a lifecycle check; add a history row when the status changed. Return whether it changed."""
+        now = utc_now()
+        with self.db.conn:
+            last = self.db.execute("SELECT status, target FROM portal_status_history WHERE portal_id = ?"
+                                   " ORDER BY since DESC, id DESC LIMIT 1", [portal_id]).fetchone()
+            changed = last is None or tuple(last) != (status, target)
+            if changed:
+                self.db["portal_status_history"].insert(
+                    {"portal_id": portal_id, "status": status, "detail": detail, "target": target, "since": now})
+            self.db.execute("UPDATE portals SET checked_status = ?, checked_at = ?, redirect_target = ? WHERE id = ?",
+                            [status, now, target or None, portal_id])
+        return changed
+
+    def newest_article(self, portal_id: str) -> str | None:
+        """Return the publication time of the portal's newest archived article, or None."""
+        return self.db.execute("SELECT max(published_at) FROM articles WHERE portal_id = ?", [portal_id]).fetchone()[0]
 
     def record_run(self, run: dict) -> None:
         """Write one crawl_runs row."""

@@ -103,6 +103,41 @@ def crawl(portal_ids, all_, registry, db_path, overrides) -> None:
 
 
 @cli.command()
+@click.option("--portal", "portal_ids", multiple=True, help="Portal id; repeatable")
+@click.option("--all", "all_", is_flag=True, help="Every portal of the registry, offline ones included")
+@click.option("--source", type=click.Choice(["wayback", "commoncrawl"]), required=True, help="The web archive to read")
+@click.option("--from", "year_from", default="", help="First capture year (YYYY)")
+@click.option("--to", "year_to", default="", help="Last capture year (YYYY)")
+@click.option("--registry", default=None, type=click.Path(dir_okay=False), help="Registry file [spiders/portals.toml]")
+@DB_OPTION
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Scrapy setting; repeatable")
+def recover(portal_ids, all_, source, year_from, year_to, registry, db_path, overrides) -> None:
+    """Recover portals' articles from web-archive captures (the portal itself is never contacted).
+
+    \b
+        govnews recover --portal dong-nai.dinh-quan --source wayback --from 2015 --to 2025
+    """
+    from scraper.crawl import crawl_settings, default_registry, run_recover, summary_line
+
+    for year in (year_from, year_to):
+        if year and not (year.isdigit() and len(year) == 4):
+            raise click.BadParameter(f"'{year}' is not a year (YYYY)", param_hint="--from/--to")
+    registry = registry or str(default_registry())
+    try:
+        portals = load_registry(registry) if all_ else None
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+    portals = portals if all_ else choose_portals(registry, portal_ids, False)
+    rows = run_recover(portals, crawl_settings(db_path, registry, parse_overrides(overrides)), source, year_from, year_to)
+    for row in rows:
+        click.echo(summary_line(row))
+    failed = [row["portal_id"] for row in rows if row["status"] != "ok"]
+    if failed:
+        click.echo(f"failed: {', '.join(failed)}", err=True)
+        sys.exit(1)
+
+
+@cli.command()
 @click.option("--no-serve", is_flag=True, help="Stop after the crawl")
 @DB_OPTION
 @click.option("--port", default=8001, show_default=True, help="Datasette's port")
@@ -193,7 +228,8 @@ def run_until_signal(command: list[str]) -> int:
 
 @cli.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "warc"]), required=True,
+              help="warc: the raw pages as WARC records (gzip), for other web archives")
 @click.option("--portal", "portal_ids", multiple=True, help="Only this portal; repeatable")
 @click.option("--since", default="", help="Published on or after (YYYY-MM-DD)")
 @click.option("--until", default="", help="Published on or before (YYYY-MM-DD)")
@@ -218,6 +254,16 @@ def export(db_path, fmt, portal_ids, since, until, search, output) -> None:
         archive = Archive(db_path, readonly=True)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
+    if fmt == "warc":
+        from scraper.warcs import export_warc
+
+        if since or until or search:
+            raise click.UsageError("--format warc exports raw pages by portal only (no --since, --until, --search)")
+        with (open(output, "wb") if output != "-" else sys.stdout.buffer) as out:
+            count = export_warc(archive, out, portal_ids)
+        archive.close()
+        click.echo(f"{count} WARC records", err=True)
+        return
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     out = open(output, "w", encoding=encoding, newline="") if output != "-" else _stdout(encoding)
     try:
@@ -229,6 +275,43 @@ def export(db_path, fmt, portal_ids, since, until, search, output) -> None:
             out.close()
         archive.close()
     click.echo(f"{count} articles", err=True)
+
+
+@cli.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--registry", default=None, type=click.Path(dir_okay=False), help="Registry file [spiders/portals.toml]")
+@DB_OPTION
+def import_warc_command(files, registry, db_path) -> None:
+    """Store the articles of WARC files (gzip'd or not) whose hosts are registry portals.
+
+    Each page goes through the same extraction as a crawl; rows carry source = warc, the record's
+    file and offset (capture_url) and its WARC-Date (captured_at).
+
+    \b
+        govnews import-warc collection-*.warc.gz --db archive.db
+    """
+    from scraper.archive import Archive
+    from scraper.crawl import default_registry, family_hints
+    from scraper.warcs import import_warc
+
+    try:
+        portals = load_registry(registry or str(default_registry()))
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+    archive = Archive(db_path)
+    try:
+        archive.upsert_portals(portals)
+        detected = archive.detected_families(10_000)
+
+        def hints_for(portal):
+            family = portal.family if portal.family != "auto" else detected.get(portal.id, "generic")
+            return family_hints(family).merged(portal.hints)
+
+        counts = import_warc([Path(f) for f in files], archive, portals, hints_for)
+    finally:
+        archive.close()
+    for outcome, n in sorted(counts.items()):
+        click.echo(f"{outcome}: {n}")
 
 
 def _stdout(encoding: str):
@@ -267,6 +350,37 @@ def portals_list(registry) -> None:
     for p in rows:
         click.echo(f"{p.id}\t{p.level}\t{p.family}\t{p.status}\t{p.base_url}")
 
+
+
+@portals.command("check")
+@click.option("--portal", "portal_ids", multiple=True, help="Portal id; repeatable")
+@click.option("--all", "all_", is_flag=True, help="Every portal of the registry")
+@click.option("--frozen-days", default=90, show_default=True, help="No new article in this many days: frozen")
+@click.option("--registry", default=None, type=click.Path(dir_okay=False), help="Registry file [spiders/portals.toml]")
+@DB_OPTION
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Scrapy setting; repeatable")
+def portals_check(portal_ids, all_, frozen_days, registry, db_path, overrides) -> None:
+    """Record whether each portal is active, frozen, redirected (and where) or offline.
+
+    \b
+        govnews portals check --all --db archive.db
+    """
+    from scraper.archive import Archive
+    from scraper.crawl import crawl_settings, default_registry, run_checks
+    from scraper.lifecycle import lifecycle
+
+    registry = registry or str(default_registry())
+    chosen = load_registry(registry) if all_ else choose_portals(registry, portal_ids, False)
+    reach = run_checks(chosen, crawl_settings(db_path, registry, parse_overrides(overrides)))
+    archive = Archive(db_path)
+    try:
+        archive.upsert_portals(chosen)
+        for portal in chosen:
+            found = lifecycle(portal.host, reach[portal.id], archive.newest_article(portal.id), frozen_days)
+            changed = archive.record_check(portal.id, found.status, found.detail, found.target)
+            click.echo(f"{portal.id}: {found.status} ({found.detail}){'' if changed else ' [unchanged]'}")
+    finally:
+        archive.close()
 
 
 @portals.command("detect")

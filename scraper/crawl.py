@@ -91,6 +91,53 @@ def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
     return runs_of(settings["ARCHIVE_DB_PATH"], settings["ARCHIVE_RUN_ID"], portals)
 
 
+def recover_settings(settings: Settings) -> Settings:
+    """Return crawl settings for `govnews recover`: each archive service is one slot at ARCHIVE_SERVICE_RATE.
+
+    The services' own robots.txt files speak to crawlers of their replay pages; their CDX APIs and
+    data are meant for programs at a modest rate, which the slots hold (no AutoThrottle, no jitter).
+    """
+    from urllib.parse import urlsplit
+
+    settings = settings.copy()
+    delay = 1 / settings.getfloat("ARCHIVE_SERVICE_RATE")
+    hosts = {urlsplit(settings[name]).hostname for name in ("ARCHIVE_WAYBACK_URL", "ARCHIVE_CC_INDEX_URL", "ARCHIVE_CC_DATA_URL")}
+    slots = {**settings.getdict("DOWNLOAD_SLOTS"), **{host: {"concurrency": 1, "delay": delay, "jitter": 0} for host in hosts}}
+    settings.set("DOWNLOAD_SLOTS", slots, priority="cmdline")
+    settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+    settings.set("ROBOTSTXT_OBEY", False, priority="cmdline")
+    return settings
+
+
+def run_recover(portals: list[Portal], settings: Settings, source: str, year_from: str, year_to: str) -> list[dict]:
+    """Recover the portals' articles from a web archive in one Scrapy process; return their crawl_runs rows."""
+    settings = recover_settings(settings)
+    archive = Archive(settings["ARCHIVE_DB_PATH"])
+    archive.upsert_portals(portals)
+    detected = archive.detected_families(10_000)
+    archive.close()
+    process = CrawlerProcess(settings)
+    for portal in portals:
+        family = portal.family if portal.family != "auto" else detected.get(portal.id, "generic")
+        process.crawl("recover", portal=portal, source=source, family=family, year_from=year_from, year_to=year_to)
+    try:
+        process.start()
+    finally:
+        shutdown_pool()
+    return runs_of(settings["ARCHIVE_DB_PATH"], settings["ARCHIVE_RUN_ID"], portals)
+
+
+def run_checks(portals: list[Portal], settings: Settings) -> dict:
+    """Fetch each portal's home page once (spiders/check.py); return {portal id: Reachability}."""
+    process = CrawlerProcess(settings)
+    crawlers = {}
+    for portal in portals:
+        crawlers[portal.id] = process.create_crawler("check")
+        process.crawl(crawlers[portal.id], portal=portal)
+    process.start()
+    return {pid: crawler.spider.reachability for pid, crawler in crawlers.items()}
+
+
 def crawl_portal(process: CrawlerProcess, portal: Portal, detected: str | None = None):
     """Crawl one portal; for `auto`, use the recent detection or detect the family first."""
     from twisted.internet import defer

@@ -127,8 +127,27 @@ class Frontier:
 
 
 def page_key(request: Request) -> str | None:
-    """Return the canonical URL of a GET request (one fetch per page); None for POSTs, whose body is the page."""
-    return canonical_url(request.url) if request.method == "GET" else None
+    """Return the canonical URL of a GET request (one fetch per page); None for POSTs, whose body is the
+    page, and for Range requests, whose range is (a Common Crawl record in a WARC file)."""
+    if request.method != "GET" or b"Range" in request.headers:
+        return None
+    return canonical_url(request.url)
+
+
+class RangeAwareFingerprinter:
+    """Scrapy's request fingerprint, with the Range header in it: two records of one WARC file are two requests.
+
+    Requests without a Range header keep Scrapy's own fingerprint.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls()
+
+    def fingerprint(self, request: Request) -> bytes:
+        from scrapy.utils.request import fingerprint
+
+        return fingerprint(request, include_headers=("Range",))
 
 
 def mark_done(db: Database, portal_id: str, fingerprint: str, now: str) -> None:

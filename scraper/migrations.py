@@ -146,3 +146,15 @@ def m010_canonical_versions(db: Database) -> None:
     db["archive_meta"].create({"key": str, "value": str}, pk="key")
     db["url_aliases"].create({"alias_url": str, "canonical_url": str, "article_id": int, "recorded_at": str},
                              pk="alias_url", foreign_keys=[("article_id", "articles", "id")])
+
+
+@migrations()
+def m011_portal_lifecycle(db: Database) -> None:
+    """Record each portal's status as `govnews portals check` finds it, with its history."""
+    db["portals"].add_column("checked_status", str)
+    db["portals"].add_column("checked_at", str)
+    db["portals"].add_column("redirect_target", str)
+    db["portal_status_history"].create(
+        {"id": int, "portal_id": str, "status": str, "detail": str, "target": str, "since": str},
+        pk="id", foreign_keys=[("portal_id", "portals", "id")])
+    db["portal_status_history"].create_index(["portal_id", "since"])

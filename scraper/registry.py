@@ -55,6 +55,8 @@ class Hints:
     """CSS selector of the lead paragraph (sapo)."""
     drop_css: tuple[str, ...] = ()
     """CSS selectors of furniture inside the article element (share bars, ratings, related lists)."""
+    article_url_pattern: str = ""
+    """Regular expression (searched, any case) that article URLs match: which web-archive captures to recover."""
 
     def merged(self, override: Hints) -> Hints:
         """Return these hints with every field that `override` sets replaced by its value."""

@@ -26,6 +26,14 @@ ARCHIVE_RECHECK_AT = ""  # the moment re-checks are scheduled for (ISO 8601); em
 ARCHIVE_DETECT_MAX_AGE_DAYS = 30  # `auto` portals: reuse a detection this recent, else detect again
 ARCHIVE_FRONTIER_ENABLED = True  # keep pending and done requests in the archive; a killed crawl resumes
 ARCHIVE_FRONTIER_MAX_AGE_DAYS = 7  # an interrupted crawl older than this starts afresh instead
+# Web-archive services for `govnews recover` (issue #6); tests and other archives point elsewhere.
+ARCHIVE_WAYBACK_URL = "https://web.archive.org"  # CDX at /cdx/search/cdx, replay at /web/
+ARCHIVE_CC_INDEX_URL = "https://index.commoncrawl.org"  # /collinfo.json and the per-crawl indexes
+ARCHIVE_CC_DATA_URL = "https://data.commoncrawl.org"  # WARC files, fetched by Range
+ARCHIVE_SERVICE_RATE = 0.25  # requests per second to each archive service (15 a minute)
+# Retries of 429 and 503 wait as Retry-After says, else ARCHIVE_BACKOFF_BASE * 2^attempt s; at most:
+ARCHIVE_RETRY_AFTER_MAX = 120
+ARCHIVE_BACKOFF_BASE = 2
 
 # --- politeness (real hosts) -----------------------------------------------------------------
 USER_AGENT_TEMPLATE = "govnews/0.1 (research archive of Vietnamese local-government news; +{contact})"
@@ -52,6 +60,11 @@ REMOTE_CONTROL_ENABLED = False
 COOKIES_ENABLED = False
 MEMUSAGE_LIMIT_MB = 2048
 
+REQUEST_FINGERPRINTER_CLASS = "scraper.frontier.RangeAwareFingerprinter"
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scraper.politeness.RetryAfterMiddleware": 550,  # Scrapy's retry, waiting as 429 and 503 ask
+}
 # Closest to the engine: it sees the requests every other middleware let through.
 SPIDER_MIDDLEWARES = {"scraper.frontier.FrontierMiddleware": 10}
 ITEM_PIPELINES = {

@@ -118,11 +118,14 @@ class PortalSpider(scrapy.Spider):
 
         NotAnArticle reaches the caller, which knows what a non-article means there.
         """
+        return await self.extract_body(response.body, response.url, known_article)
+
+    async def extract_body(self, body: bytes, url: str, known_article: bool):
+        """extract() for a page's bytes and URL (a web-archive capture is not the response that carried it)."""
         try:
-            return await extract_in_pool(response.body, response.url, self.hints, self.workers, known_article,
-                                         self.extract_timeout)
+            return await extract_in_pool(body, url, self.hints, self.workers, known_article, self.extract_timeout)
         except ExtractionTimeout as exc:
-            self.skip(response.url, "extract_timeout", str(exc))
+            self.skip(url, "extract_timeout", str(exc))
             return None
 
     def acceptable(self, response: Response) -> bool:

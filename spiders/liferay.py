@@ -9,6 +9,7 @@ class LiferaySpider(ListingSpider):
 
     name = "liferay"
     family_hints = Hints(
+        article_url_pattern=r"/-/[\w%-]+",
         listing_link_css="#navigation li.cat a::attr(href)",
         article_link_css=".asset-abstract .asset-title a::attr(href)",
         next_page_css=".pagination a.next::attr(href)",

@@ -9,6 +9,7 @@ class NukeVietSpider(ListingSpider):
 
     name = "nukeviet"
     family_hints = Hints(
+        article_url_pattern=r"^/[\w-]+/[\w-]+/[\w-]+-\d+\.html$",
         feed_urls=("/news/rss/",),
         listing_urls=("/news/",),
         article_link_css=".news_column h3 a::attr(href)",

@@ -9,6 +9,7 @@ class SharePointSpider(ListingSpider):
 
     name = "sharepoint"
     family_hints = Hints(
+        article_url_pattern=r"newsdetail\.aspx\?",
         listing_link_css="ul.topmenu a[href*='news.aspx']::attr(href)",
         article_link_css=".news-list a.news-title::attr(href)",
         next_page_css=".pager a.next::attr(href)",

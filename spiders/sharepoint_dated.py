@@ -24,6 +24,7 @@ class SharePointDatedSpider(ListingSpider):
 
     name = "sharepoint_dated"
     family_hints = Hints(
+        article_url_pattern=r"/Pages/\d{4}-\d{1,2}-\d{1,2}/[^/]+\.aspx$",
         listing_link_css="ul.menu li.cat a::attr(href)",
         article_link_css=".news-list .news-item a.title::attr(href)",
         article_css="#art-content",

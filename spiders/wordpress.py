@@ -11,6 +11,7 @@ class WordPressSpider(ListingSpider):
 
     name = "wordpress"
     family_hints = Hints(
+        article_url_pattern=r"^/\d{4}/\d{2}/[\w%-]+/?$",
         feed_urls=("/feed/",),
         listing_urls=("/",),
         article_link_css="article .entry-title a::attr(href)",

@@ -41,6 +41,9 @@ OTHER_TABLES = {
             "detected_family": "For family = auto: the CMS family detected from the home page.",
             "detected_at": "When the family was detected (ISO 8601, UTC); detection is redone after 30 days.",
             "detection_evidence": "The signatures found on the home page that decided the family.",
+            "checked_status": "What `govnews portals check` last found: active, frozen (no new article in N days), redirected or offline.",
+            "checked_at": "When the portal was last checked (ISO 8601, UTC).",
+            "redirect_target": "For a redirected portal, where its home page now leads.",
         },
     },
     "crawl_runs": {
@@ -64,6 +67,17 @@ OTHER_TABLES = {
             "error_summary": "Errors by kind.",
             "stats": "All Scrapy stats of the run, as JSON.",
             "resumed_requests": "Requests taken over from an earlier crawl of the portal that was killed or stopped (0: a fresh crawl).",
+        },
+    },
+    "portal_status_history": {
+        "description": "Each portal's lifecycle: a row whenever `govnews portals check` finds a status different from the last.",
+        "columns": {
+            "id": "Row id.",
+            "portal_id": "The portal (portals.id).",
+            "status": "active, frozen, redirected or offline.",
+            "detail": "Why: the HTTP answer or error, the newest article's date, or where the home page leads.",
+            "target": "For redirected: where the home page leads (often the successor unit's portal).",
+            "since": "When a check first found this status (ISO 8601, UTC).",
         },
     },
     "url_aliases": {
@@ -152,7 +166,7 @@ def data_dictionary_markdown() -> str:
         "",
     ]
     tables = build_metadata("archive")["databases"]["archive"]["tables"]
-    for name in ("articles", "news", "portals", "crawl_runs", "article_versions", "attachments", "url_aliases"):
+    for name in ("articles", "news", "portals", "crawl_runs", "article_versions", "attachments", "url_aliases", "portal_status_history"):
         table = tables[name]
         lines += [f"## {name}", "", table["description"], ""]
         columns = table.get("columns", {})

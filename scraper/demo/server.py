@@ -35,7 +35,9 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             site.log(method, self.path, self.headers.get("User-Agent", ""))
             parts = urlsplit(self.path)
-            if method == "POST" and hasattr(site, "handle_post"):
+            if hasattr(site, "handle_request"):  # services that read request headers (Range)
+                reply = site.handle_request(method, parts.path, parse_qs(parts.query), self.headers)
+            elif method == "POST" and hasattr(site, "handle_post"):
                 reply = site.handle_post(parts.path, body)
             else:
                 reply = site.handle(method, parts.path, parse_qs(parts.query))

@@ -1,0 +1,68 @@
+"""The web-archive formats as the services send them (scraper/webarchive.py; examples in docs/web-archives.md)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scraper.webarchive import (Capture, FormatError, cc_index_apis, cc_range, parse_cc_index, parse_cc_pages,
+                                parse_wayback_cdx, replay_timestamp)
+
+JSON_PAGE = json.dumps([
+    ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"],
+    ["vn,gov,dongnai,dinhquan)/news/tin-1.html", "20190314084512", "http://dinhquan.dongnai.gov.vn/news/tin-1.html",
+     "text/html", "200", "AB3VQ5VQ4ZC2K5B7RZ6T4WLQ2K5CD3XY", "10732"],
+    [], ["vn,gov,dongnai,dinhquan)/news/tin-2.html 20190401000000"],
+]).encode()
+TEXT_PAGE = (b"vn,gov,dongnai,dinhquan)/news/tin-1.html 20190314084512 http://dinhquan.dongnai.gov.vn/news/tin-1.html "
+             b"text/html 200 AB3VQ5VQ4ZC2K5B7RZ6T4WLQ2K5CD3XY 10732\n\nvn%2Cgov%2Cdongnai+20190401000000\n")
+
+
+def test_json_cdx_page_gives_its_captures_and_resume_key():
+    captures, resume = parse_wayback_cdx(JSON_PAGE)
+    assert ([(c.original, c.captured_at) for c in captures], resume) == (
+        [("http://dinhquan.dongnai.gov.vn/news/tin-1.html", "2019-03-14T08:45:12+00:00")],
+        "vn,gov,dongnai,dinhquan)/news/tin-2.html 20190401000000")
+
+
+def test_text_cdx_page_gives_its_captures_and_resume_key():
+    captures, resume = parse_wayback_cdx(TEXT_PAGE)
+    assert ([c.digest for c in captures], resume) == (["AB3VQ5VQ4ZC2K5B7RZ6T4WLQ2K5CD3XY"], "vn%2Cgov%2Cdongnai+20190401000000")
+
+
+def test_last_cdx_page_has_no_resume_key():
+    assert parse_wayback_cdx(JSON_PAGE.replace(b', [], ["vn,gov,dongnai,dinhquan)/news/tin-2.html 20190401000000"]', b""))[1] == ""
+
+
+def test_a_broken_cdx_line_is_a_format_error():
+    with pytest.raises(FormatError, match="CDX line has 3 fields"):
+        parse_wayback_cdx(b"a b c\n")
+
+
+def test_a_revisit_is_not_an_html_page():
+    assert Capture("http://x/", "20190101000000", mimetype="warc/revisit", status="-").is_html_page() is False
+
+
+def test_the_nearest_capture_redirect_gives_the_capture_time():
+    assert replay_timestamp("https://web.archive.org/web/20190314084515id_/http://dinhquan.dongnai.gov.vn/news/tin-1.html") \
+        == "20190314084515"
+
+
+def test_collinfo_crawls_are_chosen_by_year():
+    collinfo = json.dumps([{"id": f"CC-MAIN-{y}-10", "cdx-api": f"https://index.commoncrawl.org/CC-MAIN-{y}-10-index"}
+                           for y in (2024, 2020, 2017)]).encode()
+    assert cc_index_apis(collinfo, "2018", "2022") == ["https://index.commoncrawl.org/CC-MAIN-2020-10-index"]
+
+
+def test_common_crawl_index_lines_give_the_record_range():
+    line = {"urlkey": "vn,gov,dongnai,dinhquan)/news/tin-1.html", "timestamp": "20200214120000",
+            "url": "http://dinhquan.dongnai.gov.vn/news/tin-1.html", "mime": "text/html", "status": "200",
+            "digest": "X", "length": "5120", "offset": "104857600",
+            "filename": "crawl-data/CC-MAIN-2020-10/segments/1581875143373.18/warc/CC-MAIN-20200217-00000.warc.gz"}
+    capture = parse_cc_index(json.dumps(line).encode() + b"\n")[0]
+    assert cc_range(capture) == "bytes=104857600-104862719"
+
+
+def test_the_page_count_answer_is_read():
+    assert parse_cc_pages(b'{"pageSize": 5, "blocks": 12, "pages": 3}') == 3
