@@ -5,6 +5,7 @@ same replicas into a fresh archive through `govnews crawl`:
   fetch ceiling   extraction and storage switched off (Scrapy fetching and parsing listings only)
   inline          the whole pipeline, extraction on the reactor thread
   pool            the whole pipeline, extraction in a pool of ARCHIVE_EXTRACT_WORKERS processes
+  pool, no frontier   the same without the crash-safe frontier, to show what it costs
 Pages per second = article and listing pages fetched / the crawl's elapsed time (Scrapy's stat;
 both portals crawl concurrently, so the longer one counts). Prints medians and ratios to the
 fetch ceiling of the same run.
@@ -98,6 +99,8 @@ def main() -> None:
         "fetch ceiling": {"ARCHIVE_EXTRACT_ENABLED": False, "ITEM_PIPELINES": {}},
         "inline": {"ARCHIVE_EXTRACT_WORKERS": 0},
         f"pool of {args.workers}": {"ARCHIVE_EXTRACT_WORKERS": args.workers},
+        # what the crash-safe frontier (a transaction per page) costs the pool
+        "pool, no frontier": {"ARCHIVE_EXTRACT_WORKERS": args.workers, "ARCHIVE_FRONTIER_ENABLED": False},
     }
     results: dict[str, list[dict]] = {mode: [] for mode in modes}
     sites = replicas(args.articles)
@@ -107,14 +110,14 @@ def main() -> None:
             for mode, settings in modes.items():
                 result = crawl_once(registry, settings)
                 results[mode].append(result)
-                print(f"round {round_number + 1} {mode:>14}: {result['pages']} pages in {result['elapsed']:.2f} s "
+                print(f"round {round_number + 1} {mode:>18}: {result['pages']} pages in {result['elapsed']:.2f} s "
                       f"= {result['pages_per_s']:.1f} pages/s, {result['stored']} stored", flush=True)
     ceiling = statistics.median(r["pages_per_s"] for r in results["fetch ceiling"])
     print(f"\n{2 * args.articles} articles on 2 NukeViet replicas, {args.rounds} rounds, medians:")
-    print(f"{'mode':>16} {'pages/s':>9} {'ratio to fetch ceiling':>24}")
+    print(f"{'mode':>18} {'pages/s':>9} {'ratio to fetch ceiling':>24}")
     for mode in modes:
         rate = statistics.median(r["pages_per_s"] for r in results[mode])
-        print(f"{mode:>16} {rate:>9.1f} {rate / ceiling:>24.3f}")
+        print(f"{mode:>18} {rate:>9.1f} {rate / ceiling:>24.3f}")
     costs = extraction_cost(sites)
     print("\nextraction per article page (median ms, same pages, same run):")
     for name, ms in costs.items():

@@ -15,7 +15,6 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from scraper.clusters import index_for, signature_bytes
-from scraper.frontier import Frontier, mark_done
 from scraper.items import RAW_FIELDS, Article
 from scraper.migrations import migrations
 from scraper.recanonical import recanonicalize, stored_version
@@ -27,6 +26,12 @@ logger = logging.getLogger(__name__)
 ARTICLE_COLUMNS = [f.name for f in fields(Article) if f.name not in RAW_FIELDS]
 # Columns of articles that a re-crawl may not overwrite: a change becomes an article_versions row.
 VERSIONED = ("title", "text", "content_hash")
+
+
+def mark_frontier_done(db: Database, portal_id: str, fingerprint: str, now: str) -> None:
+    """Turn one frontier row done (scraper/frontier.py); the caller holds the transaction that stores its results."""
+    db.execute("UPDATE frontier SET state = 'done', done_at = ? WHERE portal_id = ? AND fingerprint = ?",
+               [now, portal_id, fingerprint])
 
 
 def utc_now() -> str:
@@ -98,18 +103,18 @@ class Archive:
         )
         return dict(rows.fetchall())
 
-    def save(self, article: Article, signature: bytes | None = None) -> str:
+    def save(self, article: Article) -> str:
         """Store an article; return 'new', 'unchanged' or 'changed' (the old text kept as a version).
 
-        signature: the article's MinHash (clusters.signature_bytes), computed by the caller off the
-        reactor thread; computed here when not given.
+        The article's MinHash (`article.signature`) comes from the extraction pool, off the reactor
+        thread; it is computed here only when an article arrives without one.
         """
         now = utc_now()
         with self.db.conn:
             existing = self._row_by_canonical(article.canonical_url)
             if existing is None:
                 article_id = self._insert(article, now)
-                self._cluster(article, article_id, signature or signature_bytes(article.title + "\n" + article.text))
+                self._cluster(article, article_id, article.signature or signature_bytes(article.title + "\n" + article.text))
                 result = "new"
             elif article.source != "live":  # a web-archive capture of an archived article
                 article_id = existing["id"]
@@ -127,7 +132,7 @@ class Archive:
             self._save_raw(article, article_id)
             self._save_attachments(article, article_id, now)
             if article.frontier_fp:  # the page is done in the transaction that keeps its article
-                mark_done(self.db, article.portal_id, article.frontier_fp, now)
+                mark_frontier_done(self.db, article.portal_id, article.frontier_fp, now)
         return result
 
     def _merge_capture(self, existing: dict, article: Article, now: str) -> str:
@@ -237,7 +242,7 @@ class Archive:
         now = utc_now()
         with self.db.conn:
             if frontier_fp:
-                mark_done(self.db, portal_id, frontier_fp, now)
+                mark_frontier_done(self.db, portal_id, frontier_fp, now)
             if outcome == "gone":
                 self.db.execute("UPDATE articles SET gone_at = coalesce(gone_at, ?), last_checked_at = ? "
                                 "WHERE canonical_url = ?", [now, now, canonical_url])
@@ -279,9 +284,6 @@ class Archive:
             rows = self.db.execute("SELECT canonical_url FROM articles WHERE portal_id = ?", [portal_id])
         return {row[0] for row in rows}
 
-    def frontier_started_at(self, portal_id: str) -> str | None:
-        """Return when the portal's interrupted crawl began, or None when there is none to resume."""
-        return Frontier(self.db, portal_id).started_at()
 
     def count(self, table: str = "articles") -> int:
         """Return the number of rows in a table."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import subprocess
@@ -52,12 +53,15 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict:
     return overrides
 
 
-def choose_portals(registry: str, portal_ids: tuple[str, ...], all_: bool):
-    """Return the portals a command works on, or raise a one-line ClickException."""
+def choose_portals(registry: str, portal_ids: tuple[str, ...], all_: bool, include_offline: bool = False):
+    """Return the portals a command works on, or raise a one-line ClickException.
+
+    --all leaves out the portals marked offline unless include_offline (recovery and checks want them).
+    """
     try:
         portals = load_registry(registry)
         if all_:
-            return [p for p in portals if p.status != "offline"]
+            return [p for p in portals if include_offline or p.status != "offline"]
         if not portal_ids:
             raise click.UsageError("name portals with --portal ID, or use --all")
         return select_portals(portals, portal_ids)
@@ -67,9 +71,15 @@ def choose_portals(registry: str, portal_ids: tuple[str, ...], all_: bool):
 
 def crawl_and_report(portals, db_path: str, registry: str, overrides: dict) -> bool:
     """Crawl, print one line per portal, and return whether every portal run was ok."""
-    from scraper.crawl import crawl_settings, run_crawl, summary_line
+    from scraper.crawl import crawl_settings, run_crawl
 
-    rows = run_crawl(portals, crawl_settings(db_path, registry, overrides))
+    return report_runs(run_crawl(portals, crawl_settings(db_path, registry, overrides)))
+
+
+def report_runs(rows: list[dict]) -> bool:
+    """Print one line per portal run and the failed ids on stderr; return whether every run was ok."""
+    from scraper.crawl import summary_line
+
     for row in rows:
         click.echo(summary_line(row))
     failed = [row["portal_id"] for row in rows if row["status"] != "ok"]
@@ -117,23 +127,15 @@ def recover(portal_ids, all_, source, year_from, year_to, registry, db_path, ove
     \b
         govnews recover --portal dong-nai.dinh-quan --source wayback --from 2015 --to 2025
     """
-    from scraper.crawl import crawl_settings, default_registry, run_recover, summary_line
+    from scraper.crawl import crawl_settings, default_registry, run_recover
 
     for year in (year_from, year_to):
         if year and not (year.isdigit() and len(year) == 4):
             raise click.BadParameter(f"'{year}' is not a year (YYYY)", param_hint="--from/--to")
     registry = registry or str(default_registry())
-    try:
-        portals = load_registry(registry) if all_ else None
-    except RegistryError as exc:
-        raise click.ClickException(str(exc)) from None
-    portals = portals if all_ else choose_portals(registry, portal_ids, False)
-    rows = run_recover(portals, crawl_settings(db_path, registry, parse_overrides(overrides)), source, year_from, year_to)
-    for row in rows:
-        click.echo(summary_line(row))
-    failed = [row["portal_id"] for row in rows if row["status"] != "ok"]
-    if failed:
-        click.echo(f"failed: {', '.join(failed)}", err=True)
+    portals = choose_portals(registry, portal_ids, all_, include_offline=True)
+    settings = crawl_settings(db_path, registry, parse_overrides(overrides))
+    if not report_runs(run_recover(portals, settings, source, year_from, year_to)):
         sys.exit(1)
 
 
@@ -259,7 +261,7 @@ def export(db_path, fmt, portal_ids, since, until, search, output) -> None:
 
         if since or until or search:
             raise click.UsageError("--format warc exports raw pages by portal only (no --since, --until, --search)")
-        with (open(output, "wb") if output != "-" else sys.stdout.buffer) as out:
+        with open(output, "wb") if output != "-" else contextlib.nullcontext(sys.stdout.buffer) as out:
             count = export_warc(archive, out, portal_ids)
         archive.close()
         click.echo(f"{count} WARC records", err=True)
@@ -291,21 +293,17 @@ def import_warc_command(files, registry, db_path) -> None:
         govnews import-warc collection-*.warc.gz --db archive.db
     """
     from scraper.archive import Archive
-    from scraper.crawl import default_registry, family_hints
+    from scraper.crawl import ANY_AGE, default_registry, family_hints, family_of
     from scraper.warcs import import_warc
 
-    try:
-        portals = load_registry(registry or str(default_registry()))
-    except RegistryError as exc:
-        raise click.ClickException(str(exc)) from None
+    portals = choose_portals(registry or str(default_registry()), (), True, include_offline=True)
     archive = Archive(db_path)
     try:
         archive.upsert_portals(portals)
-        detected = archive.detected_families(10_000)
+        detected = archive.detected_families(ANY_AGE)
 
         def hints_for(portal):
-            family = portal.family if portal.family != "auto" else detected.get(portal.id, "generic")
-            return family_hints(family).merged(portal.hints)
+            return family_hints(family_of(portal, detected)).merged(portal.hints)
 
         counts = import_warc([Path(f) for f in files], archive, portals, hints_for)
     finally:
@@ -370,7 +368,7 @@ def portals_check(portal_ids, all_, frozen_days, registry, db_path, overrides) -
     from scraper.lifecycle import lifecycle
 
     registry = registry or str(default_registry())
-    chosen = load_registry(registry) if all_ else choose_portals(registry, portal_ids, False)
+    chosen = choose_portals(registry, portal_ids, all_, include_offline=True)
     reach = run_checks(chosen, crawl_settings(db_path, registry, parse_overrides(overrides)))
     archive = Archive(db_path)
     try:

@@ -91,6 +91,17 @@ def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
     return runs_of(settings["ARCHIVE_DB_PATH"], settings["ARCHIVE_RUN_ID"], portals)
 
 
+ANY_AGE = 100 * 365  # days: a dead portal's last detection is still its family
+
+
+def family_of(portal: Portal, detected: dict[str, str]) -> str:
+    """Return the family whose hints read a portal's pages: the registry's, else the detected one, else generic.
+
+    For pages already fetched (captures, WARC records); a live crawl re-detects an old detection.
+    """
+    return portal.family if portal.family != "auto" else detected.get(portal.id, "generic")
+
+
 def recover_settings(settings: Settings) -> Settings:
     """Return crawl settings for `govnews recover`: each archive service is one slot at ARCHIVE_SERVICE_RATE.
 
@@ -114,12 +125,12 @@ def run_recover(portals: list[Portal], settings: Settings, source: str, year_fro
     settings = recover_settings(settings)
     archive = Archive(settings["ARCHIVE_DB_PATH"])
     archive.upsert_portals(portals)
-    detected = archive.detected_families(10_000)
+    detected = archive.detected_families(ANY_AGE)
     archive.close()
     process = CrawlerProcess(settings)
     for portal in portals:
-        family = portal.family if portal.family != "auto" else detected.get(portal.id, "generic")
-        process.crawl("recover", portal=portal, source=source, family=family, year_from=year_from, year_to=year_to)
+        process.crawl("recover", portal=portal, source=source, family=family_of(portal, detected),
+                      year_from=year_from, year_to=year_to)
     try:
         process.start()
     finally:

@@ -25,8 +25,11 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.utils.request import fingerprint as scrapy_fingerprint
+from scrapy.utils.request import request_from_dict
 from sqlite_utils import Database
 
+from scraper.archive import Archive, mark_frontier_done, utc_now
 from scraper.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -50,9 +53,6 @@ def request_from_record(record: str, spider) -> Request:
     """Return the request a frontier row holds, with its callbacks bound to the spider."""
     data = json.loads(record)
     data["body"] = base64.b64decode(data["body"])
-    data["headers"] = {name: values for name, values in data["headers"].items()}
-    from scrapy.utils.request import request_from_dict
-
     return request_from_dict(data, spider=spider)
 
 
@@ -78,9 +78,24 @@ class Frontier:
         self.portal_id = portal_id
 
     def started_at(self) -> str | None:
-        """Return when the interrupted crawl this frontier belongs to began, or None when there is none."""
+        """Return when the crawl this frontier belongs to began, or None when there is none."""
         row = self.db.execute("SELECT min(added_at) FROM frontier WHERE portal_id = ?", [self.portal_id]).fetchone()
         return row[0]
+
+    def resumable_since(self, max_age_days: float) -> str | None:
+        """Return when the interrupted crawl to resume began; None when there is none to resume.
+
+        A frontier older than max_age_days is not resumed, nor one with nothing left pending (the
+        crawl was killed after its last page, before it could say it finished). The spider (for its
+        paging) and the middleware (for its requests) both decide through this.
+        """
+        started = self.started_at()
+        if started is None or is_stale(started, max_age_days):
+            return None
+        self.settle()
+        left = self.db.execute("SELECT count(*) FROM frontier WHERE portal_id = ? AND state = 'pending'",
+                               [self.portal_id]).fetchone()[0]
+        return started if left else None
 
     def fingerprints(self) -> tuple[set[str], set[str], set[str]]:
         """Return the fingerprints of the pending and of the done requests, and the canonical URLs of both."""
@@ -92,18 +107,18 @@ class Frontier:
                 canonicals.add(canonical)
         return pending, done, canonicals
 
-    def pending(self) -> list[tuple[str, str]]:
-        """Return (fingerprint, request record) of the pending requests, in the order they were found.
-
-        A pending GET of a page whose article is archived by now (found through another link to
-        it) is turned done instead: the article needs no second fetch.
-        """
+    def settle(self) -> None:
+        """Turn done every pending GET of a page whose article is archived by now (found through
+        another link to it): the article needs no second fetch. Re-checks stay pending."""
         with self.db.conn:
             self.db.execute(
                 """UPDATE frontier SET state = 'done', done_at = added_at
                    WHERE portal_id = :portal AND state = 'pending' AND request NOT LIKE :refetch
                      AND canonical_url IN (SELECT canonical_url FROM articles WHERE portal_id = :portal)""",
                 {"portal": self.portal_id, "refetch": f'%"{REFETCH_KEY}": true%'})
+
+    def pending(self) -> list[tuple[str, str]]:
+        """Return (fingerprint, request record) of the pending requests, in the order they were found."""
         return self.db.execute(
             "SELECT fingerprint, request FROM frontier WHERE portal_id = ? AND state = 'pending' ORDER BY rowid",
             [self.portal_id]).fetchall()
@@ -118,7 +133,7 @@ class Frontier:
                  for fp, r in requests],
             )
             if done:
-                mark_done(self.db, self.portal_id, done, now)
+                mark_frontier_done(self.db, self.portal_id, done, now)
 
     def clear(self) -> int:
         """Delete the portal's frontier (its crawl finished); return how many rows it had."""
@@ -145,15 +160,7 @@ class RangeAwareFingerprinter:
         return cls()
 
     def fingerprint(self, request: Request) -> bytes:
-        from scrapy.utils.request import fingerprint
-
-        return fingerprint(request, include_headers=("Range",))
-
-
-def mark_done(db: Database, portal_id: str, fingerprint: str, now: str) -> None:
-    """Turn one frontier row done; the caller holds the transaction that stores the row's results."""
-    db.execute("UPDATE frontier SET state = 'done', done_at = ? WHERE portal_id = ? AND fingerprint = ?",
-               [now, portal_id, fingerprint])
+        return scrapy_fingerprint(request, include_headers=("Range",))
 
 
 def is_stale(started_at: str, max_age_days: float, now: datetime | None = None) -> bool:
@@ -191,24 +198,23 @@ class FrontierMiddleware:
         self.open(spider)
 
     def open(self, spider) -> None:
-        """Read the portal's frontier once: resume it, or drop it when it is too old."""
+        """Read the portal's frontier once: resume it, or drop it when it is too old or complete."""
         if self.opened:
             return
         self.opened = True
         portal = getattr(spider, "portal", None)
         if portal is None or not self.crawler.settings.getbool("ARCHIVE_FRONTIER_ENABLED", True):
             return
-        from scraper.archive import Archive, utc_now  # archive imports this module's mark_done
-
         self.archive = Archive(self.crawler.settings["ARCHIVE_DB_PATH"])
         self.frontier = Frontier(self.archive.db, portal.id)
-        self.now = utc_now
-        started = self.frontier.started_at()
-        if started and is_stale(started, self.crawler.settings.getfloat("ARCHIVE_FRONTIER_MAX_AGE_DAYS")):
+        max_age = self.crawler.settings.getfloat("ARCHIVE_FRONTIER_MAX_AGE_DAYS")
+        began = self.frontier.started_at()
+        started = self.frontier.resumable_since(max_age)
+        if began and not started:
+            why = "too old to resume" if is_stale(began, max_age) else "complete"
             dropped = self.frontier.clear()
-            logger.warning("%s: an interrupted crawl from %s is too old to resume; %d frontier rows dropped",
-                           portal.id, started, dropped)
-            started = None
+            logger.warning("%s: the crawl interrupted after %s is %s; %d frontier rows dropped, starting afresh",
+                           portal.id, began, why, dropped)
         if started:
             self.resumed = self.frontier.pending()
             self.pending, self.done, self.canonicals = self.frontier.fingerprints()
@@ -259,7 +265,7 @@ class FrontierMiddleware:
 
     def record(self, requests: list[Request], done: str | None = None) -> list[Request]:
         """Write the requests not seen before as pending (and `done` as done); return those requests."""
-        new, fingerprints = [], []
+        new, rows = [], []
         for request in requests:
             fingerprint, page = self.fingerprint(request), page_key(request)
             if fingerprint in self.pending or fingerprint in self.done or (page and page in self.canonicals):
@@ -269,9 +275,9 @@ class FrontierMiddleware:
                 self.canonicals.add(page)
             request.meta[FINGERPRINT_KEY] = fingerprint
             new.append(request)
-            fingerprints.append((fingerprint, request))
-        if fingerprints or done:
-            self.frontier.add(fingerprints, self.crawler.spider, self.now(), done)
+            rows.append((fingerprint, request))
+        if rows or done:
+            self.frontier.add(rows, self.crawler.spider, utc_now(), done)
         if done:
             self.done.add(done)
         return new
@@ -280,7 +286,7 @@ class FrontierMiddleware:
         """A dropped item (a second copy in this run, no title) leaves nothing to store: its page is done."""
         fingerprint = getattr(item, "frontier_fp", "")
         if self.frontier is not None and fingerprint:
-            self.frontier.add([], self.crawler.spider, self.now(), fingerprint)
+            self.frontier.add([], self.crawler.spider, utc_now(), fingerprint)
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.frontier is None:

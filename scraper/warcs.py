@@ -104,7 +104,7 @@ def _import_page(page: WarcPage, path: Path, archive, by_id, by_host, hints_for)
         normalize_article(article)
     except Untitled:
         return "skipped: no title"
-    return archive.save(article, signature)
+    return archive.save(article)
 
 
 def _iso(warc_date: str) -> str:

@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 
 from scraper.archive import Archive, utc_now
 from scraper.extract import EXTRACTOR_VERSION, NotAnArticle
-from scraper.frontier import REFETCH_KEY
+from scraper.frontier import REFETCH_KEY, Frontier
 from scraper.items import Article, Recheck
 from scraper.pool import ExtractionTimeout, extract_in_pool
 from scraper.registry import Hints, Portal, load_registry, select_portals
@@ -60,7 +60,8 @@ class PortalSpider(scrapy.Spider):
             self.archived = archive.known_urls(portal.id)  # never fetched again as new articles
             # Paging stops on listing pages holding only articles archived before this crawl began.
             # A resumed crawl began before its interruption: what it stored since does not stop it.
-            started = archive.frontier_started_at(portal.id)
+            started = Frontier(archive.db, portal.id).resumable_since(
+                self.settings.getfloat("ARCHIVE_FRONTIER_MAX_AGE_DAYS"))
             self.known = archive.known_urls(portal.id, before=started) if started else self.archived
         finally:
             archive.close()

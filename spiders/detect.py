@@ -4,30 +4,24 @@ from __future__ import annotations
 
 import logging
 
-import scrapy
 from scrapy.http import Response, TextResponse
 
 from scraper.detect import Detection, detect_family
 from scraper.registry import Portal
+from spiders.homepage import HomePageSpider
 
 logger = logging.getLogger(__name__)
 
 
-class DetectSpider(scrapy.Spider):
-    """Fetch base_url (following redirects) and detect the family; the crawl then uses its spider."""
+class DetectSpider(HomePageSpider):
+    """Fetch base_url (following redirects on the portal's host) and detect the family; the crawl then uses its spider."""
 
     name = "detect"
-    custom_settings = {"EXTENSIONS": {"scraper.runs.CrawlRunRecorder": None}, "ITEM_PIPELINES": {},
-                       "SPIDER_MIDDLEWARES": {"scraper.frontier.FrontierMiddleware": None}}
 
     def __init__(self, portal: Portal, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.portal = portal
+        super().__init__(portal, *args, **kwargs)
         self.allowed_domains = [portal.host]
         self.detection = Detection("generic", 0, ())
-
-    async def start(self):
-        yield scrapy.Request(self.portal.base_url, callback=self.parse, errback=self.failed)
 
     def parse(self, response: Response):
         if isinstance(response, TextResponse):

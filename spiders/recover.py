@@ -21,7 +21,7 @@ from scraper.crawl import family_hints
 from scraper.extract import NotAnArticle
 from scraper.items import Article
 from scraper.urls import canonical_url, same_host
-from scraper.webarchive import (Capture, FormatError, cc_data_url, cc_index_apis, cc_index_url, cc_range,
+from scraper.webarchive import (Capture, FormatError, capture_time, cc_data_url, cc_index_apis, cc_index_url, cc_range,
                                 parse_cc_index, parse_cc_pages, parse_wayback_cdx, replay_timestamp,
                                 warc_member_page, wayback_cdx_url, wayback_replay_url)
 from spiders.base import PortalSpider
@@ -78,24 +78,27 @@ class RecoverSpider(PortalSpider):
     # --- choosing captures -------------------------------------------------------------------
 
     def wanted(self, captures: Iterable[Capture]) -> list[Capture]:
-        """Return the captures to fetch: HTML 200s of the portal's article URLs, the first seen of each article."""
+        """Return the captures to fetch: HTML 200s of the portal's article URLs, the earliest of each article."""
+        articles = [(canonical_url(c.original), c) for c in captures if self.is_article_capture(c)]
         chosen = []
-        for capture in captures:
-            if not capture.is_html_page() or not same_host(capture.original, self.portal.host):
-                continue
-            parts = urlsplit(capture.original)
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-            if self.article_pattern and not self.article_pattern.search(target):
-                continue
-            canonical = canonical_url(capture.original)
+        for canonical, capture in sorted(articles, key=lambda pair: (pair[0], pair[1].timestamp)):
             if canonical in self.requested:
                 continue
-            if self.captured.get(canonical, "9999") <= capture.captured_at:
+            earlier = self.captured.get(canonical)
+            if earlier and earlier <= capture.captured_at:
                 self.crawler.stats.inc_value("archive/skipped/captured_before")
                 continue
             self.requested.add(canonical)
             chosen.append(capture)
         return chosen
+
+    def is_article_capture(self, capture: Capture) -> bool:
+        """Tell whether a capture is a 200 HTML page of the portal whose URL looks like one of its articles."""
+        if not capture.is_html_page() or not same_host(capture.original, self.portal.host):
+            return False
+        parts = urlsplit(capture.original)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        return not self.article_pattern or bool(self.article_pattern.search(target))
 
     # --- Wayback -------------------------------------------------------------------------------
 
@@ -107,7 +110,7 @@ class RecoverSpider(PortalSpider):
             self.crawler.stats.inc_value("archive/errors/cdx_format")
             logger.error("%s: %s: %s", self.portal.id, response.url, exc)
             return
-        wanted = self.wanted(sorted(captures, key=lambda c: (canonical_url(c.original), c.timestamp)))
+        wanted = self.wanted(captures)
         logger.info("%s: Wayback CDX page: %d captures, %d articles to fetch", self.portal.id, len(captures), len(wanted))
         for capture in wanted:
             yield self.service_request(wayback_replay_url(self.wayback, capture), self.parse_capture,
@@ -139,7 +142,7 @@ class RecoverSpider(PortalSpider):
         if response.status == 404:
             return
         captures = parse_cc_index(response.body)
-        wanted = self.wanted(sorted(captures, key=lambda c: (canonical_url(c.original), c.timestamp)))
+        wanted = self.wanted(captures)
         logger.info("%s: Common Crawl index page: %d captures, %d articles to fetch", self.portal.id,
                     len(captures), len(wanted))
         for capture in wanted:
@@ -172,6 +175,6 @@ class RecoverSpider(PortalSpider):
             return
         item = self.article_item(response, extracted)
         item.url, item.source, item.capture_url = original, self.source, capture_url
-        item.captured_at = Capture(original, timestamp).captured_at
+        item.captured_at = capture_time(timestamp)
         item.raw_html, item.raw_headers, item.http_status = body, headers, 200
         yield item

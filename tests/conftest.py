@@ -63,6 +63,19 @@ def rows(db: Path, sql: str, params=()) -> list[sqlite3.Row]:
         conn.close()
 
 
+def article_count(db) -> int:
+    """Return the number of stored articles, read as Datasette would while the crawl writes."""
+    if not db.exists():
+        return 0
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # the first run has not created the table yet
+        return 0
+    finally:
+        conn.close()
+
+
 def free_port() -> int:
     """Return a TCP port free on 127.0.0.1 now."""
     with socket.socket() as s:

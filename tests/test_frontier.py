@@ -24,7 +24,7 @@ from scrapy.http import FormRequest
 from scraper.demo.server import ReplicaServer
 from scraper.demo.sites import NukeVietSite, SharePointDatedSite, VnptSite, load_articles, synthetic_articles
 from scraper.frontier import is_stale, request_from_record, request_record
-from tests.conftest import GOVNEWS, ROOT, crawl, loopback_flags, rows
+from tests.conftest import GOVNEWS, ROOT, article_count, crawl, loopback_flags, rows
 
 KILLS = 20
 SEED = 20251107  # printed in the failure message; change it to draw other moments
@@ -42,19 +42,6 @@ def kill_sites():
         SharePointDatedSite("test.kill-spd", "Cổng C (bản sao)", "Thanh Hóa", "Huyện C",
                             synthetic_articles(load_articles("articles_sharepoint"), 120, first_id=62_000)),
     ]
-
-
-def article_count(db) -> int:
-    """Return the number of stored articles, read as Datasette would while the crawl writes."""
-    if not db.exists():
-        return 0
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-    try:
-        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    except sqlite3.OperationalError:  # the first run has not created the table yet
-        return 0
-    finally:
-        conn.close()
 
 
 def integrity(db) -> str:
@@ -182,8 +169,15 @@ def budgeted(tmp_path_factory):
         pending_after_first = rows(db, "SELECT count(*) AS n FROM frontier WHERE state = 'pending'")[0]["n"]
         stored_after_first = rows(db, "SELECT count(*) AS n FROM articles")[0]["n"]
         second = crawl(registry, db)
+        # killed after its last page, before it could say it finished: every row done, none pending
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute("INSERT INTO frontier (portal_id, fingerprint, url, method, request, state, added_at)"
+                         " VALUES ('test.budget', 'f', 'http://x/', 'GET', '{}', 'done', '2026-01-01T00:00:00+00:00')")
+        conn.close()
+        after_complete = crawl(registry, db, ARCHIVE_FRONTIER_MAX_AGE_DAYS=100_000)
     return {"db": db, "first": first, "second": second, "pending_after_first": pending_after_first,
-            "stored_after_first": stored_after_first}
+            "stored_after_first": stored_after_first, "after_complete": after_complete}
 
 
 def test_a_budget_stop_leaves_pending_requests(budgeted):
@@ -192,6 +186,11 @@ def test_a_budget_stop_leaves_pending_requests(budgeted):
 
 def test_the_next_crawl_completes_the_portal(budgeted):
     assert rows(budgeted["db"], "SELECT count(*) AS n FROM articles")[0]["n"] == 60
+
+
+def test_a_frontier_with_nothing_pending_starts_a_fresh_crawl(budgeted):
+    assert (budgeted["after_complete"].returncode, "is complete; 1 frontier rows dropped, starting afresh" in
+            budgeted["after_complete"].stderr) == (0, True)
 
 
 def test_the_budget_stop_is_logged_with_its_pending_requests(budgeted):

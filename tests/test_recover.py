@@ -10,12 +10,17 @@ The stand-ins answer some first requests with 429 and 503, with and without Retr
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
+
 import pytest
 
 from scraper.demo.server import ReplicaServer
 from scraper.demo.sites import NukeVietSite, load_articles, synthetic_articles
 from scraper.demo.webarchive import CommonCrawlData, CommonCrawlIndex, StoredCapture, WaybackService, common_crawl
-from tests.conftest import crawl, loopback_flags, rows, run_govnews
+from tests.conftest import GOVNEWS, ROOT, article_count, crawl, loopback_flags, rows, run_govnews
 
 RATE = 4  # requests per second to each service, in this test
 EDITED = ["Bài viết đã được biên tập lại sau khi lưu trữ, với số liệu cuối năm của huyện."] * 3
@@ -177,3 +182,52 @@ def test_requests_never_exceed_the_rate(rescued, service):
 
 def test_a_second_recovery_fetches_no_capture_again(rescued):
     assert rescued["again_requests"] == []
+
+
+# --- a killed recovery resumes without fetching again what it stored ---------------------------
+
+@pytest.fixture(scope="module")
+def killed_recovery(tmp_path_factory):
+    """A Wayback recovery killed (SIGKILL, whole process group) after its third article, then started again."""
+    folder = tmp_path_factory.mktemp("killed-recovery")
+    db = folder / "archive.db"
+    site = NukeVietSite("test.dead", "Huyện Định Quán cũ (bản sao)", "Đồng Nai", "Huyện Định Quán",
+                        synthetic_articles(load_articles("articles_nukeviet"), 12, first_id=65_000))
+    with ReplicaServer([site]) as portal_server:
+        registry = portal_server.write_registry(folder / "portals.toml")
+        wayback, _, _ = services(site, site.articles)
+    wayback.throttle = {}
+    with ReplicaServer([wayback]):
+        settings = {"ARCHIVE_WAYBACK_URL": wayback.base_url, "ARCHIVE_SERVICE_RATE": 2}
+        command = [*GOVNEWS, "recover", "--portal", "test.dead", "--source", "wayback", "--registry", str(registry),
+                   "--db", str(db), *loopback_flags(**settings)]
+        process = subprocess.Popen(command, cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        while process.poll() is None and article_count(db) < 3:
+            time.sleep(0.02)
+        killed = process.poll() is None
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        stored_first = {r["url"] for r in rows(db, "SELECT url FROM articles")}
+        mark = len(wayback.requests)
+        resumed = recover(registry, db, "wayback", **settings)
+        second = [r for r in wayback.requests[mark:] if r.startswith("GET /web/")]
+    return {"db": db, "killed": killed, "resumed": resumed, "stored_first": stored_first, "second": second}
+
+
+def test_the_recovery_was_killed_halfway(killed_recovery):
+    assert killed_recovery["killed"] and 3 <= len(killed_recovery["stored_first"]) < 9
+
+
+def test_the_resumed_recovery_completes_the_portal(killed_recovery):
+    assert (killed_recovery["resumed"].returncode,
+            rows(killed_recovery["db"], "SELECT count(*) AS n FROM articles")[0]["n"]) == (0, 9)
+
+
+def test_the_resumed_recovery_refetches_nothing_it_stored(killed_recovery):
+    refetched = [r for r in killed_recovery["second"] if any(url in r for url in killed_recovery["stored_first"])]
+    assert refetched == [] and killed_recovery["second"]
+
+
+def test_the_resumed_recovery_says_it_resumed(killed_recovery):
+    assert rows(killed_recovery["db"], "SELECT resumed_requests FROM crawl_runs")[0]["resumed_requests"] > 0
