@@ -176,8 +176,11 @@ def test_retry_after_was_honoured(rescued):
 def test_requests_never_exceed_the_rate(rescued, service):
     times = rescued[service].times
     gaps = [b - a for a, b in zip(times, times[1:])]
-    # Scrapy sends them 1/RATE apart; the servers see that give or take loopback jitter (0.240 s seen for 0.25)
-    assert gaps and min(gaps) >= 0.8 / RATE, (service, min(gaps))
+    # Scrapy's slot sends them 1/RATE apart. The servers log them give or take the scheduling of a
+    # loaded 2-core machine: one gap of 0.15 s for 0.25 was seen, the next one longer by as much.
+    # So: the rate over the whole recovery never above the setting, and no two requests closer
+    # than half the interval (which a missing rate limit would break at once: loopback answers in ms).
+    assert (len(gaps) / (times[-1] - times[0]) <= RATE, min(gaps) >= 0.5 / RATE) == (True, True), (service, gaps)
 
 
 def test_a_second_recovery_fetches_no_capture_again(rescued):
