@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from scraper.clusters import index_for, signature_bytes
 from scraper.items import RAW_FIELDS, Article
 from scraper.migrations import migrations
+from scraper.search import fold_match
 from scraper.recanonical import recanonicalize, stored_version
 from scraper.registry import Portal
 from scraper.urls import CANONICAL_VERSION
@@ -310,7 +311,7 @@ class Archive:
         if search:
             join = "JOIN articles_fts f ON f.rowid = a.id"
             where.append("articles_fts MATCH ?")
-            params.append(search)
+            params.append(fold_match(search))
         columns = ", ".join(f"a.{c}" for c in self.article_columns())
         sql = f"SELECT {columns} FROM articles a {join}"
         if where:

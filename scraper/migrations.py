@@ -158,3 +158,44 @@ def m011_portal_lifecycle(db: Database) -> None:
         {"id": int, "portal_id": str, "status": str, "detail": str, "target": str, "since": str},
         pk="id", foreign_keys=[("portal_id", "portals", "id")])
     db["portal_status_history"].create_index(["portal_id", "since"])
+
+
+# đ is a letter with no Unicode decomposition, so FTS5's remove_diacritics never folds it; the
+# index gets d in its place, and the query is folded the same way (scraper/search.py).
+_FOLD_D = "replace(replace({0}, 'đ', 'd'), 'Đ', 'D')"
+
+
+@migrations()
+def m012_folded_search(db: Database) -> None:
+    """Rebuild articles_fts folded for Vietnamese (đ = d, no diacritics, any case); widen the news view.
+
+    The index is contentless (it stores only tokens), written by triggers in plain SQL, so any
+    writer keeps it right; only changes to title or text touch it.
+    """
+    db["articles"].disable_fts()
+    db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5("
+               "title, text, content='', tokenize='unicode61 remove_diacritics 2')")
+    title, text = _FOLD_D.format("new.title"), _FOLD_D.format("new.text")
+    old_title, old_text = _FOLD_D.format("old.title"), _FOLD_D.format("old.text")
+    insert = f"INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, {title}, {text});"
+    delete = (f"INSERT INTO articles_fts (articles_fts, rowid, title, text) "
+              f"VALUES ('delete', old.id, {old_title}, {old_text});")
+    db.executescript(f"""
+        CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN {insert} END;
+        CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN {delete} END;
+        CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN {delete} {insert} END;
+    """)
+    db.execute("INSERT INTO articles_fts (rowid, title, text) SELECT id, "
+               f"{_FOLD_D.format('title')}, {_FOLD_D.format('text')} FROM articles")
+    db.execute("DROP VIEW IF EXISTS news")
+    db.create_view("news", NEWS_VIEW)
+
+
+# What researchers browse: each article with its portal's province and level, the facets derived
+# from its date and byline, and its provenance.
+NEWS_VIEW = """SELECT a.id, a.portal_id, p.province, p.level, substr(a.published_at, 1, 4) AS year,
+       substr(a.published_at, 1, 7) AS month, a.published_at, a.date_precision, a.title,
+       a.author, CASE WHEN coalesce(a.author, '') = '' THEN 'no' ELSE 'yes' END AS has_author,
+       a.summary, a.text, a.category, a.source, a.url, a.canonical_url, a.capture_url, a.captured_at,
+       a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of, a.cluster_id
+FROM articles a JOIN portals p ON p.id = a.portal_id"""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scraper.datasette.queries import CANNED_QUERIES, dashboards
 from scraper.items import column_descriptions
 
 TITLE = "govnews: tin tức của chính quyền địa phương Việt Nam / Vietnamese local-government news"
@@ -24,6 +25,16 @@ TABLE_ONLY_COLUMNS = {
     "gone_at": "When a re-check found the article gone (404, 410, soft 404, redirect to the home page), or NULL; the row stays.",
     "last_checked_at": "When a crawl last fetched or re-checked the article (ISO 8601, UTC).",
 }
+NEWS_ONLY_COLUMNS = {
+    "province": "Province of the portal.",
+    "level": "Level of the portal: province, district or commune.",
+    "year": "Publication year (YYYY), NULL when the page shows no date.",
+    "month": "Publication month (YYYY-MM), NULL when the page shows no date.",
+    "has_author": "yes when the article has a byline (`author`), else no.",
+}
+NEWS_COLUMNS = ("id", "portal_id", "published_at", "date_precision", "title", "author", "summary", "text", "category",
+                "source", "url", "canonical_url", "capture_url", "captured_at", "first_seen_at", "last_seen_at",
+                "gone_at", "duplicate_of", "cluster_id")
 OTHER_TABLES = {
     "portals": {
         "description": "The registry of portals as of the last crawl (spiders/portals.toml).",
@@ -121,17 +132,19 @@ def build_metadata(database: str) -> dict:
     searchable = {"fts_table": "articles_fts", "fts_pk": "id"}
     tables = {
         "articles": {
-            "description": "One row per article, with provenance. Search looks in title and text.",
+            "description": "One row per article, with provenance. Search looks in title and text, with or without "
+                           "diacritics (đ = d).",
             "columns": article_columns,
-            "facets": ["portal_id", "date_precision", "source"],
+            "facets": ["portal_id", "source", "date_precision"],
             "sort_desc": "published_at",
             **searchable,
         },
         "news": {
-            "description": "Articles with their portal's province and level; facet by portal, province and month.",
-            "columns": {**article_columns, "province": "Province of the portal.", "level": "Level of the portal.",
-                        "month": "Publication month (YYYY-MM)."},
-            "facets": ["portal_id", "province", "month"],
+            "description": "Articles with their portal's province and level, to browse, facet and export: search with or "
+                           "without diacritics (đ = d); facet by portal, province, level, year, month, source and "
+                           "byline; filter a date range with published_at ≥ / <.",
+            "columns": {**{k: v for k, v in article_columns.items() if k in NEWS_COLUMNS}, **NEWS_ONLY_COLUMNS},
+            "facets": ["portal_id", "province", "level", "year", "source", "has_author"],
             "sort_desc": "published_at",
             **searchable,
         },
@@ -148,7 +161,8 @@ def build_metadata(database: str) -> dict:
         "description": DESCRIPTION,
         "source": SOURCE,
         "license": LICENSE,
-        "databases": {database: {"tables": tables}},
+        "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
+        "plugins": {"datasette-dashboards": dashboards(database)},
     }
 
 

@@ -1,0 +1,61 @@
+"""The Datasette plugin govnews installs (entry point `datasette: govnews`).
+
+- Search folded for Vietnamese: Datasette's search box and `?_search=` call the SQL function
+  escape_fts(); ours replaces Datasette's own (trylast, so it is registered after it) with one
+  that folds the query the way articles_fts is indexed. Canned queries call govnews_match(),
+  which folds and keeps FTS5 operators (OR, NOT, NEAR, prefix*).
+- A bounded, read-only connection for every archive database: an authorizer that refuses any
+  write and blanks the raw HTML and headers, a cap on the size of any one value, and a cap on
+  the memory SQLite may take in the whole process.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from datasette import hookimpl
+
+from scraper.search import escape_folded, fold_match
+
+# One value (a string built by group_concat, a blob) may not exceed this: such a query fails
+# at once with "string or blob too big" instead of growing without end.
+MAX_VALUE_BYTES = 16 * 1024 * 1024
+# What SQLite may allocate in the whole Datasette process, all connections together; a query
+# that needs more fails with "out of memory" and the server goes on.
+HEAP_LIMIT_BYTES = 256 * 1024 * 1024
+
+# Readable but blanked (NULL): the archive of record stays out of the public face.
+BLANKED_COLUMNS = {("raw_pages", "html_gz"), ("raw_pages", "headers"), ("frontier", "request")}
+_WRITES = {
+    sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE, sqlite3.SQLITE_ATTACH,
+    sqlite3.SQLITE_DETACH, sqlite3.SQLITE_ALTER_TABLE, sqlite3.SQLITE_REINDEX, sqlite3.SQLITE_ANALYZE,
+    sqlite3.SQLITE_CREATE_INDEX, sqlite3.SQLITE_CREATE_TABLE, sqlite3.SQLITE_CREATE_TRIGGER,
+    sqlite3.SQLITE_CREATE_VIEW, sqlite3.SQLITE_CREATE_VTABLE, sqlite3.SQLITE_DROP_INDEX,
+    sqlite3.SQLITE_DROP_TABLE, sqlite3.SQLITE_DROP_TRIGGER, sqlite3.SQLITE_DROP_VIEW,
+    sqlite3.SQLITE_DROP_VTABLE,
+}
+
+
+def authorize(action: int, arg1, arg2, database_name, trigger_or_view) -> int:
+    """SQLite authorizer: refuse every write, blank the raw pages, allow the rest.
+
+    SQLite itself asks to update sqlite_master when it connects an FTS5 table; that is allowed
+    (the connection is read-only at the file level anyway).
+    """
+    if action in _WRITES and arg1 != "sqlite_master":
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_READ and (arg1, arg2) in BLANKED_COLUMNS:
+        return sqlite3.SQLITE_IGNORE
+    return sqlite3.SQLITE_OK
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
+    """Register the folded search functions; bound and lock every connection to an archive."""
+    conn.create_function("escape_fts", 1, escape_folded, deterministic=True)
+    conn.create_function("govnews_match", 1, fold_match, deterministic=True)
+    if database.startswith("_"):  # Datasette's own _internal and _memory databases
+        return
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.execute(f"PRAGMA hard_heap_limit = {HEAP_LIMIT_BYTES}")
+    conn.set_authorizer(authorize)

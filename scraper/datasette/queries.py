@@ -1,0 +1,216 @@
+"""Canned queries and dashboards (datasette-dashboards, vega-lite) that researchers open in Datasette.
+
+Every query here is plain SQL over the archive, so a researcher can open it, read it and change
+it. Charts that would need more rows than Datasette returns (max_returned_rows) get one row per
+series with its months packed as "YYYY-MM:n,..."; the vega-lite spec unpacks them (split and
+flatten), so a coverage grid of 1,000 portals is still 1,000 rows.
+"""
+
+from __future__ import annotations
+
+# Matches on the folded index (scraper/search.py); `sort` = date puts the newest first, anything
+# else ranks by relevance (bm25, the title weighing 5 times the text).
+SEARCH = """SELECT a.id, a.published_at, a.title, a.portal_id, p.province, a.author, a.source, a.url,
+       bm25(articles_fts, 5.0, 1.0) AS relevance
+FROM articles_fts
+JOIN articles a ON a.id = articles_fts.rowid
+JOIN portals p ON p.id = a.portal_id
+WHERE articles_fts MATCH govnews_match(:q)
+ORDER BY CASE WHEN :sort = 'date' THEN a.published_at END DESC, bm25(articles_fts, 5.0, 1.0)
+LIMIT 100"""
+
+LATEST_PER_PORTAL = """SELECT p.id AS portal_id, p.name, p.province, p.level,
+       (SELECT count(*) FROM articles c WHERE c.portal_id = p.id) AS articles,
+       a.published_at AS latest_published_at, a.title AS latest_title, a.url AS latest_url
+FROM portals p
+LEFT JOIN articles a ON a.id = (SELECT b.id FROM articles b WHERE b.portal_id = p.id
+                               ORDER BY b.published_at DESC LIMIT 1)
+ORDER BY a.published_at DESC"""
+
+CHANGED_THIS_WEEK = """SELECT v.replaced_at, a.portal_id, a.id AS article_id, a.title AS title_now,
+       v.title AS title_before, length(a.text) - length(v.text) AS characters_added, a.url
+FROM article_versions v JOIN articles a ON a.id = v.article_id
+WHERE v.replaced_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-7 days')
+ORDER BY v.replaced_at DESC"""
+
+SYNDICATION_CLUSTERS = """SELECT cluster_id, count(*) AS articles, count(DISTINCT portal_id) AS portals,
+       min(published_at) AS first_published_at, max(published_at) AS last_published_at,
+       group_concat(DISTINCT portal_id) AS portal_ids, min(title) AS a_title
+FROM articles
+WHERE cluster_id IS NOT NULL
+GROUP BY cluster_id
+ORDER BY portals DESC, articles DESC"""
+
+# A portal is quiet when its newest article is older than :days (60 when left empty).
+QUIET_PORTALS = """SELECT p.id AS portal_id, p.name, p.province, p.level, p.checked_status,
+       max(a.published_at) AS newest_article,
+       CAST(julianday('now') - julianday(substr(max(a.published_at), 1, 10)) AS INTEGER) AS days_quiet,
+       (SELECT r.status || ' ' || r.started_at FROM crawl_runs r WHERE r.portal_id = p.id
+        ORDER BY r.started_at DESC LIMIT 1) AS last_crawl
+FROM portals p LEFT JOIN articles a ON a.portal_id = p.id
+GROUP BY p.id
+HAVING newest_article IS NULL
+    OR julianday('now') - julianday(substr(newest_article, 1, 10)) > coalesce(nullif(:days, ''), 60)
+ORDER BY newest_article"""
+
+CANNED_QUERIES = {
+    "search": {
+        "title": "Tìm kiếm xếp hạng / Ranked search",
+        "description": "Full-text search with or without diacritics (đ = d), ranked by relevance; sort = date for newest first. "
+                       "FTS5 syntax works: \"phrase\", OR, NOT, prefix*.",
+        "sql": SEARCH,
+    },
+    "latest_per_portal": {
+        "title": "Bài mới nhất của mỗi cổng / Latest article per portal",
+        "description": "Each portal's newest article and its article count, newest first.",
+        "sql": LATEST_PER_PORTAL,
+    },
+    "changed_this_week": {
+        "title": "Bài bị sửa trong tuần / Articles edited this week",
+        "description": "Articles whose text changed in the last 7 days, with the title before and after.",
+        "sql": CHANGED_THIS_WEEK,
+    },
+    "syndication_clusters": {
+        "title": "Bài đăng lại giữa các cổng / Syndication clusters",
+        "description": "Near-duplicate articles across portals (one release republished), largest first.",
+        "sql": SYNDICATION_CLUSTERS,
+    },
+    "quiet_portals": {
+        "title": "Cổng không còn đăng bài / Portals that went quiet",
+        "description": "Portals whose newest article is older than :days days (60 when empty), with their last crawl.",
+        "sql": QUIET_PORTALS,
+    },
+}
+
+# Each filtered dashboard query starts from this; [[ ]] parts apply only when the filter is set.
+_FILTERED = """FROM articles a JOIN portals p ON p.id = a.portal_id
+WHERE a.published_at IS NOT NULL [[ AND p.province = :province ]] [[ AND a.portal_id = :portal ]]
+  [[ AND a.published_at >= :date_start ]] [[ AND a.published_at < date(:date_end, '+1 day') ]]"""
+
+# One row per series: its months, every month from the first to the last in range, zeros included.
+_PACKED_MONTHS = """WITH counts AS (SELECT {series} AS series, substr(a.published_at, 1, 7) AS month, count(*) AS n
+  {filtered} GROUP BY 1, 2),
+bounds AS (SELECT min(month) AS first, max(month) AS last FROM counts),
+months(month) AS (SELECT first FROM bounds WHERE first IS NOT NULL
+  UNION ALL SELECT strftime('%Y-%m', month || '-01', '+1 month') FROM months, bounds WHERE month < last),
+serieses AS (SELECT DISTINCT series FROM counts)
+SELECT s.series, group_concat(m.month || ':' || coalesce(c.n, 0)) AS cells
+FROM serieses s CROSS JOIN months m LEFT JOIN counts c ON c.series = s.series AND c.month = m.month
+GROUP BY s.series ORDER BY s.series"""
+
+_UNPACK = [
+    {"calculate": "split(datum.cells, ',')", "as": "cell"},
+    {"flatten": ["cell"]},
+    {"calculate": "split(datum.cell, ':')[0]", "as": "month"},
+    {"calculate": "toNumber(split(datum.cell, ':')[1])", "as": "articles"},
+]
+
+
+def _per_month_chart(title: str, series: str, label: str) -> dict:
+    """A stacked bar chart of articles per month, one colour per series (portal or province)."""
+    return {
+        "title": title,
+        "db": "archive",
+        "library": "vega-lite",
+        "query": _PACKED_MONTHS.format(series=series, filtered=_FILTERED),
+        "display": {
+            "transform": _UNPACK,
+            "mark": {"type": "bar", "tooltip": True},
+            "encoding": {
+                "x": {"field": "month", "type": "ordinal", "title": "Tháng / month"},
+                "y": {"field": "articles", "type": "quantitative", "title": "Bài / articles", "stack": True,
+                      "axis": {"tickMinStep": 1}},
+                "color": {"field": "series", "type": "nominal", "title": label},
+            },
+        },
+    }
+
+
+COVERAGE_GRID = {
+    "title": "Độ phủ: cổng × tháng (ô đỏ: tháng không có bài) / Coverage: portal × month (red: a month with no article)",
+    "db": "archive",
+    "library": "vega-lite",
+    "query": _PACKED_MONTHS.format(series="a.portal_id", filtered=_FILTERED),
+    "display": {
+        "transform": _UNPACK,
+        "mark": {"type": "rect", "tooltip": True},
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "title": "Tháng / month"},
+            "y": {"field": "series", "type": "nominal", "title": "Cổng / portal"},
+            "color": {"condition": {"test": "datum.articles === 0", "value": "#d62728"},
+                      "field": "articles", "type": "quantitative", "title": "Bài / articles",
+                      "scale": {"scheme": "blues"}},
+        },
+    },
+}
+
+_PORTAL_SUMMARY = """SELECT p.name AS portal, p.province, p.level, coalesce(p.checked_status, p.status) AS status,
+       count(a.id) AS articles, min(a.published_at) AS first_article, max(a.published_at) AS last_article,
+       round(100.0 * count(a.published_at) / max(count(a.id), 1), 1) || ' %' AS with_date,
+       round(100.0 * sum(coalesce(a.author, '') != '') / max(count(a.id), 1), 1) || ' %' AS with_author,
+       (SELECT r.started_at FROM crawl_runs r WHERE r.portal_id = p.id ORDER BY r.started_at DESC LIMIT 1) AS last_crawl,
+       (SELECT r.status || ' (' || coalesce(r.finish_reason, '') || ')' FROM crawl_runs r WHERE r.portal_id = p.id
+        ORDER BY r.started_at DESC LIMIT 1) AS last_crawl_status
+FROM portals p LEFT JOIN articles a ON a.portal_id = p.id
+WHERE p.id = :portal GROUP BY p.id"""
+
+# Months between the portal's first and last article in which it published nothing.
+_PORTAL_GAPS = """WITH counts AS (SELECT substr(published_at, 1, 7) AS month FROM articles
+  WHERE portal_id = :portal AND published_at IS NOT NULL GROUP BY 1),
+months(month) AS (SELECT min(month) FROM counts
+  UNION ALL SELECT strftime('%Y-%m', month || '-01', '+1 month') FROM months WHERE month < (SELECT max(month) FROM counts))
+SELECT month AS month_without_articles FROM months WHERE month NOT IN (SELECT month FROM counts) ORDER BY month"""
+
+_PORTAL_LATEST = """SELECT a.published_at, a.title, a.author, a.source, a.url FROM articles a
+WHERE a.portal_id = :portal ORDER BY a.published_at DESC LIMIT 20"""
+
+_PORTAL_FILTERS = """SELECT id FROM portals ORDER BY id"""
+_PROVINCE_FILTERS = """SELECT DISTINCT province FROM portals ORDER BY province"""
+
+
+def dashboards(database: str) -> dict:
+    """Return the datasette-dashboards configuration for an archive served as `database`."""
+    def on(chart: dict) -> dict:
+        return {**chart, "db": database}
+
+    range_filters = {
+        "date_start": {"name": "Từ ngày / from", "type": "date"},
+        "date_end": {"name": "Đến ngày / to", "type": "date"},
+    }
+    return {
+        "overview": {
+            "title": "Tổng quan / Overview",
+            "description": "Articles per month by province and by portal, and the coverage grid that shows gaps.",
+            "layout": [["per-province", "per-province"], ["per-portal", "per-portal"], ["coverage", "coverage"]],
+            "filters": {
+                "province": {"name": "Tỉnh / province", "type": "select", "db": database, "query": _PROVINCE_FILTERS},
+                **range_filters,
+            },
+            "charts": {
+                "per-province": on(_per_month_chart("Bài theo tháng, theo tỉnh / Articles per month by province",
+                                                    "p.province", "Tỉnh / province")),
+                "per-portal": on(_per_month_chart("Bài theo tháng, theo cổng / Articles per month by portal",
+                                                  "a.portal_id", "Cổng / portal")),
+                "coverage": on(COVERAGE_GRID),
+            },
+        },
+        "portal": {
+            "title": "Một cổng / One portal",
+            "description": "A portal's first and last article, its gaps, how many articles carry a date and an author, "
+                           "and its last crawl.",
+            "layout": [["summary", "summary"], ["per-month", "gaps"], ["latest", "latest"]],
+            "filters": {
+                "portal": {"name": "Cổng / portal", "type": "select", "db": database, "query": _PORTAL_FILTERS},
+            },
+            "charts": {
+                "summary": {"title": "Tóm tắt / Summary", "db": database, "library": "table",
+                            "query": _PORTAL_SUMMARY},
+                "per-month": on(_per_month_chart("Bài theo tháng / Articles per month", "a.portal_id",
+                                                 "Cổng / portal")),
+                "gaps": {"title": "Tháng không có bài / Months without articles", "db": database, "library": "table",
+                         "query": _PORTAL_GAPS},
+                "latest": {"title": "Bài mới nhất / Latest articles", "db": database, "library": "table",
+                           "query": _PORTAL_LATEST},
+            },
+        },
+    }
