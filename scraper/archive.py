@@ -292,7 +292,11 @@ class Archive:
 
     def article_columns(self) -> list[str]:
         """Return the columns of the articles table, in order (exports carry every one)."""
-        return [row[1] for row in self.db.execute("PRAGMA table_info(articles)")]
+        return [name for name, _ in self.article_column_types()]
+
+    def article_column_types(self) -> list[tuple[str, str]]:
+        """Return (name, declared SQLite type) of each column of the articles table, in order."""
+        return [(row[1], row[2]) for row in self.db.execute("PRAGMA table_info(articles)")]
 
     def iter_articles(self, portals=(), since: str = "", until: str = "", search: str = "") -> Iterator[dict]:
         """Yield export rows (every articles column) one at a time, oldest first."""

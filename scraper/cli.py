@@ -181,40 +181,44 @@ def demo(no_serve, db_path, port, overrides) -> None:
 @cli.command()
 @DB_OPTION
 @click.option("--port", default=8001, show_default=True, help="Port on 127.0.0.1")
-def serve(db_path, port) -> None:
+@click.option("--immutable", is_flag=True, help="The file never changes while served (a `govnews publish` snapshot)")
+def serve(db_path, port, immutable) -> None:
     """Serve the archive with Datasette (read-only), with search, facets and column descriptions.
 
     Example:
 
     \b
-        govnews serve --db archive.db --port 8001
+        govnews publish --db archive.db --to public/archive.db
+        govnews serve --db public/archive.db --immutable --port 8001
     """
-    serve_archive(db_path, port)
+    serve_archive(db_path, port, immutable)
 
 
-def datasette_command(db_path: str, port: int, metadata_path: Path) -> list[str]:
+def datasette_command(db_path: str, port: int, metadata_path: Path, immutable: bool = False) -> list[str]:
     """Return the Datasette command line for an archive."""
-    command = [sys.executable, "-m", "datasette", "serve", db_path, "--host", "127.0.0.1", "--port", str(port),
+    files = ["-i", db_path] if immutable else [db_path]
+    command = [sys.executable, "-m", "datasette", "serve", *files, "--host", "127.0.0.1", "--port", str(port),
                "--metadata", str(metadata_path)]
     for name, value in DATASETTE_SETTINGS.items():
         command += ["--setting", name, value]
     return command
 
 
-def serve_archive(db_path: str, port: int) -> None:
+def serve_archive(db_path: str, port: int, immutable: bool = False) -> None:
     """Run Datasette on the archive until interrupted."""
     from scraper.archive import Archive
     from scraper.datasette.metadata import build_metadata
 
     if not Path(db_path).exists():
         raise click.ClickException(f"{db_path}: no archive here (run `govnews crawl` or `govnews demo` first)")
-    Archive(db_path).close()  # bring the schema up to date before serving
+    if not immutable:
+        Archive(db_path).close()  # bring the schema up to date before serving
     with tempfile.TemporaryDirectory() as tmp:
         metadata_path = Path(tmp) / "metadata.json"
         metadata_path.write_text(json.dumps(build_metadata(Path(db_path).stem), ensure_ascii=False), encoding="utf-8")
         click.echo(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)", nl=True)
         sys.stdout.flush()
-        run_until_signal(datasette_command(db_path, port, metadata_path))
+        run_until_signal(datasette_command(db_path, port, metadata_path, immutable))
 
 
 def run_until_signal(command: list[str]) -> int:
@@ -236,8 +240,8 @@ def run_until_signal(command: list[str]) -> int:
 
 @cli.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "warc"]), required=True,
-              help="warc: the raw pages as WARC records (gzip), for other web archives")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "parquet", "warc"]), required=True,
+              help="parquet: typed columns, zstd, needs -o; warc: the raw pages as WARC records (gzip), for other web archives")
 @click.option("--portal", "portal_ids", multiple=True, help="Only this portal; repeatable")
 @click.option("--since", default="", help="Published on or after (YYYY-MM-DD)")
 @click.option("--until", default="", help="Published on or before (YYYY-MM-DD)")
@@ -271,6 +275,9 @@ def export(db_path, fmt, portal_ids, since, until, search, output) -> None:
             count = export_warc(archive, out, portal_ids)
         archive.close()
         click.echo(f"{count} WARC records", err=True)
+        return
+    if fmt == "parquet":
+        _export_parquet(archive, output, portal_ids, since, until, search)
         return
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     out = open(output, "w", encoding=encoding, newline="") if output != "-" else _stdout(encoding)
@@ -316,6 +323,47 @@ def import_warc_command(files, registry, db_path) -> None:
         archive.close()
     for outcome, n in sorted(counts.items()):
         click.echo(f"{outcome}: {n}")
+
+
+def _export_parquet(archive, output: str, portal_ids, since: str, until: str, search: str) -> None:
+    """Write the filtered articles to a Parquet file, a row group at a time."""
+    import sqlite3
+
+    from scraper.export import write_parquet
+
+    if output == "-":
+        raise click.UsageError("--format parquet writes a file: give -o FILE")
+    try:
+        count = write_parquet(archive.iter_articles(portal_ids, since, until, search), output,
+                              archive.article_column_types())
+    except sqlite3.OperationalError as exc:
+        raise click.ClickException(f"search '{search}': {exc}") from None
+    finally:
+        archive.close()
+    click.echo(f"{count} articles", err=True)
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False),
+              help="The snapshot file Datasette serves, e.g. public/archive.db")
+def publish(db_path, target) -> None:
+    """Write a verified snapshot of the archive to publish (VACUUM INTO, integrity_check, then swap in).
+
+    The published file is replaced only when the new snapshot passes its checks; a failed
+    check leaves it as it was and exits 1. Serve it with `govnews serve --db FILE --immutable`.
+
+    \b
+        govnews publish --db archive.db --to public/archive.db
+    """
+    from scraper.publish import SnapshotError, publish_snapshot
+
+    try:
+        snapshot = publish_snapshot(db_path, target)
+    except (FileNotFoundError, SnapshotError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"published {snapshot.articles} articles to {snapshot.path} "
+               f"({snapshot.size_bytes / 1e6:.1f} MB, integrity ok) in {snapshot.seconds:.1f} s")
 
 
 def _stdout(encoding: str):

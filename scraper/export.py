@@ -1,4 +1,4 @@
-"""Streamed exports of the articles table: CSV, JSON and JSON Lines, one row in memory at a time."""
+"""Streamed exports of the articles table: CSV, JSON and JSON Lines one row at a time, Parquet one row group at a time."""
 
 from __future__ import annotations
 
@@ -46,4 +46,32 @@ def _write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
+    return count
+
+
+# SQLite's declared column types, as Parquet types.
+_ARROW_TYPES = {"INTEGER": "int64", "FLOAT": "float64", "REAL": "float64", "BLOB": "binary", "TEXT": "string"}
+
+
+def write_parquet(rows: Iterable[dict], path: str, columns: list[tuple[str, str]], batch_rows: int = 5000) -> int:
+    """Write rows to a Parquet file, one row group per batch_rows (memory holds one batch); return the count.
+
+    columns are (name, SQLite declared type) in order; they become the file's schema.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(name, _ARROW_TYPES.get(kind.upper(), "string")) for name, kind in columns])
+    count = 0
+    batch: list[dict] = []
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == batch_rows:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                count += len(batch)
+                batch = []
+        if batch or not count:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            count += len(batch)
     return count

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +85,39 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(db: Path, *flags: str):
+    """Run `govnews serve` on an archive file; yield its base URL; stop it afterwards."""
+    port = free_port()
+    process = subprocess.Popen([*GOVNEWS, "serve", "--db", str(db), "--port", str(port), *flags],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.3)
+    else:
+        process.kill()
+    if process.poll() is not None:
+        pytest.fail("Datasette did not start: " + process.stdout.read().decode(errors="replace"))
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def get_json(url: str) -> dict:
+    """GET a Datasette JSON URL."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.load(response)
 
 
 @pytest.fixture(scope="session")

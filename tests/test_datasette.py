@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import time
+import urllib.error
 import urllib.request
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 
-from tests.conftest import GOVNEWS, ROOT, free_port
+from tests.conftest import get_json, served
 
 
 @pytest.fixture(scope="module")
 def datasette(archive):
     """Run `govnews serve` on the crawled archive and return its base URL."""
-    port = free_port()
-    process = subprocess.Popen([*GOVNEWS, "serve", "--db", str(archive["db"]), "--port", str(port)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("Datasette did not answer within 60 s: " + process.stdout.read().decode(errors="replace"))
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-
-
-def get_json(url: str) -> dict:
-    """GET a Datasette JSON URL."""
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.load(response)
+    with served(archive["db"]) as base:
+        yield base
 
 
 def test_datasette_answers_with_our_title(datasette):
@@ -90,3 +67,98 @@ def test_sql_cannot_write(datasette):
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(url, timeout=10)
     assert error.value.code == 400
+
+
+@pytest.mark.parametrize(("facet", "expected"), [
+    ("level", {"district": 34}),
+    ("year", {"2023": 12, "2024": 14, "2025": 8}),
+    ("source", {"live": 34}),
+    ("has_author", {"yes": 34}),
+])
+def test_news_facets_by_level_year_source_and_byline(datasette, facet, expected):
+    data = get_json(datasette + f"/archive/news.json?_facet={facet}&_size=0")
+    assert {r["value"]: r["count"] for r in data["facet_results"][facet]["results"]} == expected
+
+
+def test_date_range_filter(datasette):
+    data = get_json(datasette + "/archive/news.json?_size=0&published_at__gte=2024-01-01&published_at__lt=2025-01-01")
+    assert data["filtered_table_rows_count"] == 14
+
+
+def test_facet_and_search_together(datasette):
+    data = get_json(datasette + "/archive/news.json?_size=0&_facet=portal_id&_search=" + quote("dinh quan"))
+    assert {r["value"]: r["count"] for r in data["facet_results"]["portal_id"]["results"]} == {
+        "demo.dinh-quan": 7, "demo.vinh-thanh": 4}
+
+
+@pytest.mark.parametrize(("query", "params", "rows"), [
+    ("latest_per_portal", "", 2),
+    ("changed_this_week", "", 0),
+    ("syndication_clusters", "", 0),
+    ("quiet_portals", "days=", 2),
+    ("quiet_portals", "days=100000", 0),
+])
+def test_canned_queries_answer(datasette, query, params, rows):
+    assert len(get_json(datasette + f"/archive/{query}.json?_shape=objects&{params}")["rows"]) == rows
+
+
+def test_latest_per_portal_names_the_newest_article(datasette):
+    rows = get_json(datasette + "/archive/latest_per_portal.json?_shape=objects")["rows"]
+    assert {r["portal_id"]: r["latest_published_at"][:10] for r in rows} == {
+        "demo.dinh-quan": "2025-06-27", "demo.vinh-thanh": "2025-06-24"}
+
+
+def dashboard_queries(datasette: str, slug: str, options: dict) -> dict[str, list]:
+    """Run every chart query of a dashboard as the dashboard's page does; return the rows per chart."""
+    from datasette_dashboards import replace_opts_in_query
+
+    from scraper.datasette.queries import dashboards
+
+    results = {}
+    for name, chart in dashboards("archive")[slug]["charts"].items():
+        sql = replace_opts_in_query(chart["query"], options)
+        results[name] = get_json(datasette + "/archive.json?" + urlencode({"sql": sql, "_shape": "objects", **options}))["rows"]
+    return results
+
+
+def test_coverage_grid_has_a_cell_for_every_portal_and_month(datasette):
+    grid = dashboard_queries(datasette, "overview", {})["coverage"]
+    cells = {row["series"]: dict(cell.split(":") for cell in row["cells"].split(",")) for row in grid}
+    assert (len(cells["demo.dinh-quan"]), cells["demo.dinh-quan"]["2023-06"], cells["demo.dinh-quan"]["2023-05"]) == (
+        28, "0", "1")
+
+
+def test_portal_page_summary(datasette):
+    summary = dashboard_queries(datasette, "portal", {"portal": "demo.dinh-quan"})["summary"][0]
+    assert {k: summary[k] for k in ("articles", "first_article", "last_article", "with_date", "with_author")} == {
+        "articles": 16, "first_article": "2023-05-11T07:30:00+07:00", "last_article": "2025-06-27T14:30:00+07:00",
+        "with_date": "100.0 %", "with_author": "100.0 %"}
+
+
+def test_portal_page_lists_months_without_articles(datasette):
+    gaps = dashboard_queries(datasette, "portal", {"portal": "demo.dinh-quan"})["gaps"]
+    assert [row["month_without_articles"] for row in gaps][:3] == ["2023-06", "2024-01", "2024-02"]
+
+
+@pytest.mark.parametrize("slug", ["overview", "portal"])
+def test_dashboards_are_served(datasette, slug):
+    with urllib.request.urlopen(datasette + f"/-/dashboards/{slug}", timeout=10) as response:
+        assert response.status == 200
+
+
+def test_raw_html_is_blank_even_to_sql(datasette):
+    rows = get_json(datasette + "/archive.json?_shape=array&sql=" + quote("SELECT html_gz, headers FROM raw_pages"))
+    assert (len(rows), {(r["html_gz"], r["headers"]) for r in rows}) == (34, {(None, None)})
+
+
+def test_a_query_that_builds_a_huge_value_fails_at_once(datasette):
+    sql = "WITH RECURSIVE r(i, s) AS (SELECT 1, 'x' UNION ALL SELECT i + 1, s || s FROM r WHERE i < 40) SELECT max(length(s)) FROM r"
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(datasette + "/archive.json?sql=" + quote(sql), timeout=10)
+    assert "string or blob too big" in error.value.read().decode()
+
+
+def test_a_full_csv_streams_with_vietnamese_intact(datasette):
+    with urllib.request.urlopen(datasette + "/archive/news.csv?_stream=on&_size=max", timeout=30) as response:
+        text = response.read().decode("utf-8")
+    assert (text.count("\r\n") > 34, "Lễ hội văn hóa các dân tộc thiểu số huyện Định Quán lần thứ V" in text) == (True, True)

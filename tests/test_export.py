@@ -86,3 +86,34 @@ def test_missing_archive_is_a_one_line_error(tmp_path):
     result = run_govnews("export", "--db", str(tmp_path / "none.db"), "--format", "csv", cwd=tmp_path)
     assert (result.returncode, result.stderr.strip()) == (
         1, f"Error: {tmp_path / 'none.db'}: no archive here (run `govnews crawl` first)")
+
+
+def read_parquet(path: str):
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path)
+
+
+def test_parquet_carries_every_articles_column(archive, tmp_path):
+    assert sorted(read_parquet(export(archive, tmp_path, "--format", "parquet")).schema.names) == sorted(
+        article_columns(archive))
+
+
+def test_parquet_has_one_row_per_article_with_vietnamese_intact(archive, tmp_path):
+    table = read_parquet(export(archive, tmp_path, "--format", "parquet"))
+    assert (table.num_rows, "Lễ hội văn hóa các dân tộc thiểu số huyện Định Quán lần thứ V" in table.column("title").to_pylist()) == (
+        archive["rows_after_first"], True)
+
+
+def test_parquet_keeps_integer_columns_typed(archive, tmp_path):
+    assert str(read_parquet(export(archive, tmp_path, "--format", "parquet")).schema.field("id").type) == "int64"
+
+
+def test_parquet_takes_the_same_filters(archive, tmp_path):
+    table = read_parquet(export(archive, tmp_path, "--format", "parquet", "--portal", "demo.dinh-quan", "--search", "dinh quan"))
+    assert table.num_rows == 7
+
+
+def test_parquet_to_stdout_is_a_usage_error(archive, tmp_path):
+    result = run_govnews("export", "--db", str(archive["db"]), "--format", "parquet", cwd=tmp_path)
+    assert (result.returncode, "--format parquet writes a file: give -o FILE" in result.stderr) == (2, True)
