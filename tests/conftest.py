@@ -162,3 +162,4 @@ def faulty_site():
 def pytest_addoption(parser):
     """--update-golden rewrites the fixtures' expected JSON from the current output."""
     parser.addoption("--update-golden", action="store_true", help="rewrite fixture JSON from current output")
+    parser.addoption("--update-screenshots", action="store_true", help="write the browser tests' screenshots to docs/screenshots/")

@@ -161,6 +161,7 @@ def build_metadata(database: str) -> dict:
         "description": DESCRIPTION,
         "source": SOURCE,
         "license": LICENSE,
+        "extra_css_urls": ["/-/static-plugins/govnews/govnews.css"],
         "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
         "plugins": {"datasette-dashboards": dashboards(database)},
     }

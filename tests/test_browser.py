@@ -1,0 +1,115 @@
+"""What a researcher does in a browser: Debian's Chromium, driven by Playwright, on the demo archive in Datasette.
+
+No browser is downloaded: `make test` installs Debian's chromium, and the tests drive /usr/bin/chromium.
+`pytest --update-screenshots` writes each test's screenshot into docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.conftest import ROOT, served
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags for a closed network and a root user (see the env notes): no sandbox, no background traffic.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def datasette(archive):
+    with served(archive["db"]) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request, tmp_path):
+    """A fresh page; its screenshot goes to docs/screenshots/<test>.png with --update-screenshots."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    if request.config.getoption("--update-screenshots"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{request.node.name.removeprefix('test_')}.png")
+    context.close()
+
+
+def rows_heading(page: Page) -> str:
+    """Return Datasette's "N rows ..." heading of a table page."""
+    return page.locator("h3").first.inner_text()
+
+
+def titles(page: Page) -> list[str]:
+    """Return the titles shown in the table of a news page."""
+    return page.locator("td.col-title").all_inner_texts()
+
+
+def test_search_box_finds_dinh_quan_typed_without_diacritics(page, datasette):
+    page.goto(datasette + "/archive/news")
+    page.fill("input#_search", "dinh quan")
+    page.locator("input#_search").press("Enter")
+    page.wait_for_url("**_search=dinh+quan**")
+    page.locator("table.rows-and-columns").scroll_into_view_if_needed()
+    assert "Lễ hội văn hóa các dân tộc thiểu số huyện Định Quán lần thứ V" in titles(page)
+
+
+def test_search_box_shows_the_query_as_typed(page, datasette):
+    page.goto(datasette + "/archive/news?_search=" + "Định Quán")
+    assert (page.input_value("input#_search"), rows_heading(page).split(" ")[0]) == ("Định Quán", "11")
+
+
+def test_facet_click_narrows_the_list(page, datasette):
+    page.goto(datasette + "/archive/news")  # province is one of the default facets
+    before = rows_heading(page).split(" ")[0]
+    page.locator("#facet-province a", has_text="Đồng Nai").first.click()
+    page.wait_for_url("**province=**")
+    page.locator("#facet-province").scroll_into_view_if_needed()
+    assert (before, rows_heading(page).split(" ")[0], set(page.locator("td.col-province").all_inner_texts())) == (
+        "34", "16", {"Đồng Nai"})
+
+
+def test_csv_download_opens_with_vietnamese_intact(page, datasette, tmp_path):
+    page.goto(datasette + "/archive/news?portal_id=demo.dinh-quan")
+    page.check("input[name=_dl]")
+    with page.expect_download() as download:
+        page.click("input[value='Export CSV']")
+    path = tmp_path / "news.csv"
+    download.value.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert (len(rows), "Lễ hội văn hóa các dân tộc thiểu số huyện Định Quán lần thứ V" in {r["title"] for r in rows}) == (
+        16, True)
+
+
+def test_coverage_chart_renders_with_its_gaps(page, datasette):
+    page.goto(datasette + "/-/dashboards/overview")
+    cells = page.locator("#chart-coverage path[aria-roledescription='rect mark']")
+    cells.first.wait_for()
+    # 2 portals x 28 months (2023-03 to 2025-06); each portal published in 16 of them
+    gaps = page.locator("#chart-coverage path[aria-roledescription='rect mark'][fill='#d62728']")
+    page.locator("#card-coverage").scroll_into_view_if_needed()
+    assert (cells.count(), gaps.count()) == (56, 24)
+
+
+def test_portal_page_shows_first_and_last_article(page, datasette):
+    page.goto(datasette + "/-/dashboards/portal?portal=demo.dinh-quan")
+    summary = page.locator("#chart-summary")
+    summary.locator("td").first.wait_for()
+    assert ("2023-05-11T07:30:00+07:00" in summary.inner_text(), "2025-06-27T14:30:00+07:00" in summary.inner_text()) == (
+        True, True)
