@@ -1,0 +1,263 @@
+"""What researchers wait for on a large archive: search, faceted pages and full exports, on N synthetic articles.
+
+Builds (once, reused with --reuse) an archive of N articles through the real schema and its
+triggers: 700 portals in 63 provinces, dates over 2015-2025, texts drawn word by word from the
+Vietnamese of the demo articles with their real word frequencies. A second, plain FTS5 index
+(sqlite-utils' enable_fts default: unicode61, nothing folded) is the baseline.
+
+Then, against `govnews serve --immutable` on a `govnews publish` snapshot (how docs/publishing.md
+serves it), each measured --repeat times after one warm-up, medians printed:
+  search SQL        the folded index (articles_fts MATCH escape_fts(q)), newest 50 with the count
+  plain SQL         the same with the plain index and the query as typed, the baseline
+  search page       Datasette's news.json?_search= (count, sort by date, default facets)
+  faceted page      news.json with the default facets (portal, province, level, year, source, byline)
+                    and one facet filter, and the same with a year range
+and the peak memory (max RSS) of `govnews export` to CSV and to Parquet of all N articles, and of
+Datasette while it streams the full news.csv.
+
+    .venv/bin/python bench/publish.py [--articles 1000000] [--dir /tmp/govnews-bench] [--reuse] [--repeat 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scraper.archive import Archive  # noqa: E402
+from scraper.search import escape_folded  # noqa: E402
+
+GOVNEWS = [str(Path(sys.executable).parent / "govnews")]
+SEARCHES = ["Định Quán", "dinh quan", "hội nghị", "hoi nghi", '"nông thôn mới"', '"nong thon moi"', "đường giao thông",
+            "huyen", "vắc xin", "giải phóng mặt bằng", "Đảng bộ", "dang bo", "thủy lợi", "thuy loi", "học bổng",
+            "hoc bong"]
+
+
+ONSETS = ["", "b", "c", "ch", "d", "đ", "g", "gi", "h", "k", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "r", "s", "t",
+          "th", "tr", "v", "x"]
+RHYMES = ["a", "ai", "am", "an", "ang", "anh", "ao", "au", "ay", "e", "em", "en", "eo", "ê", "ên", "ênh", "i", "im", "in",
+          "inh", "iu", "o", "oa", "oai", "oan", "oang", "oc", "oi", "om", "on", "ong", "ô", "ôi", "ôm", "ôn", "ông", "ơ",
+          "ơi", "ơm", "ơn", "u", "ua", "ui", "um", "un", "ung", "uy", "uyên", "ư", "ưa", "ưng", "ươi", "ương"]
+TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+# A few portals get real place names, found in a share of their own articles, as in life.
+PLACES = {"p007.huyen": "Định Quán", "p011.huyen": "Vĩnh Thạnh", "p019.huyen": "Tân Phú"}
+
+
+def vocabulary(size: int = 8000) -> tuple[list[str], list[float]]:
+    """Return size words with Zipf weights (1/rank): the demo articles' words by frequency first, then
+    generated Vietnamese syllables (onset, rhyme, tone)."""
+    import unicodedata
+
+    counts: dict[str, int] = {}
+    for name in ("articles_nukeviet", "articles_sharepoint"):
+        data = tomllib.loads((ROOT / "scraper" / "demo" / f"{name}.toml").read_text(encoding="utf-8"))
+        for article in data["article"]:
+            for word in re.findall(r"\w+", article["title"] + " " + " ".join(article.get("paragraphs", []))):
+                counts[word.lower()] = counts.get(word.lower(), 0) + 1
+    words = sorted(counts, key=lambda w: -counts[w])
+    seen = set(words)
+    rng = random.Random(7)
+    while len(words) < size:
+        rhyme = rng.choice(RHYMES)
+        vowel = next(i for i, c in enumerate(rhyme) if c in "aeiouyêôơư")
+        syllable = unicodedata.normalize("NFC", rng.choice(ONSETS) + rhyme[:vowel + 1] + rng.choice(TONES) + rhyme[vowel + 1:])
+        if syllable not in seen:
+            seen.add(syllable)
+            words.append(syllable)
+    return words, [1 / rank for rank in range(1, size + 1)]
+
+
+def build(db: Path, articles: int) -> None:
+    """Create the synthetic archive through the real migrations and FTS triggers, plus the plain baseline index."""
+    rng = random.Random(20251122)
+    words, weights = vocabulary()
+    cumulative = list(itertools.accumulate(weights))
+    archive = Archive(db)
+    conn = archive.db.conn
+    provinces = [f"Tỉnh {n:02d}" for n in range(63)]
+    portals = [(f"p{n:03d}.huyen", f"Huyện {n:03d}", provinces[n % 63], "district" if n >= 63 else "province")
+               for n in range(700)]
+    conn.executemany("INSERT INTO portals (id, name, province, unit, level, base_url, family, status) "
+                     "VALUES (?, ?, ?, ?, ?, ?, 'nukeviet', 'unchecked')",
+                     [(pid, name, prov, name, level, f"http://{pid}.example/") for pid, name, prov, level in portals])
+    conn.commit()
+    conn.execute("PRAGMA synchronous=OFF")
+    started = time.monotonic()
+    batch = []
+    for n in range(articles):
+        pid = portals[int(rng.paretovariate(1.2) * 7) % 700][0]
+        day = rng.randrange(11 * 365)
+        published = time.strftime("%Y-%m-%dT%H:%M:00+07:00", time.gmtime(1420070400 + day * 86400 + rng.randrange(86400)))
+        title = " ".join(rng.choices(words, cum_weights=cumulative, k=12)).capitalize()
+        text = " ".join(rng.choices(words, cum_weights=cumulative, k=140))
+        if pid in PLACES and rng.random() < 0.4:
+            title, text = f"{PLACES[pid]}: {title}", f"Huyện {PLACES[pid]} {text}"
+        source = rng.choices(["live", "wayback", "commoncrawl"], [90, 8, 2])[0]
+        author = rng.choice(["Minh Anh", "Thu Hà", "Quốc Huy", "Lan Phương"]) if rng.random() < 0.6 else ""
+        url = f"http://{pid}.example/news/{n}.html"
+        batch.append((pid, url, url, title, published, "minute", author, text, text[:200], source, "2026-11-22T00:00:00+00:00"))
+        if len(batch) == 20000:
+            _insert(conn, batch)
+            batch = []
+            print(f"  {n + 1:,} articles, {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    if batch:
+        _insert(conn, batch)
+    print("  plain FTS5 index (the baseline) ...", file=sys.stderr, flush=True)
+    conn.execute("CREATE VIRTUAL TABLE plain_fts USING fts5(title, text, content='articles', content_rowid='id')")
+    conn.execute("INSERT INTO plain_fts (plain_fts) VALUES ('rebuild')")
+    conn.commit()
+    conn.execute("PRAGMA optimize")
+    archive.close()
+    print(f"  built in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def _insert(conn: sqlite3.Connection, batch: list[tuple]) -> None:
+    with conn:
+        conn.executemany(
+            "INSERT INTO articles (portal_id, url, canonical_url, title, published_at, date_precision, author, text, "
+            "summary, source, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+
+
+def median_ms(action, repeat: int) -> float:
+    """Run action once to warm up, then repeat times; return the median in ms."""
+    action()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def sql_search(conn: sqlite3.Connection, fts: str, match: str) -> tuple[int, list]:
+    """The newest 50 matches and the match count, as the search page asks for them."""
+    count = conn.execute(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [match]).fetchone()[0]
+    rows = conn.execute(f"SELECT a.id, a.title FROM articles a WHERE a.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?) "
+                        "ORDER BY a.published_at DESC LIMIT 50", [match]).fetchall()
+    return count, rows
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return response.read()
+
+
+def serve(db: Path, port: int) -> subprocess.Popen:
+    process = subprocess.Popen([*GOVNEWS, "serve", "--db", str(db), "--port", str(port), "--immutable"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            fetch(f"http://127.0.0.1:{port}/-/versions.json")
+            return process
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("Datasette did not start")
+
+
+def peak_rss_mb(command: list[str]) -> tuple[float, float]:
+    """Run a command in a child process; return (its peak RSS in MB, seconds)."""
+    probe = ("import resource, subprocess, sys, time; t = time.monotonic(); r = subprocess.run(sys.argv[1:]); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.monotonic() - t, r.returncode)")
+    out = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True).stdout.split()
+    if out[2] != "0":
+        raise SystemExit(f"{command} failed")
+    return int(out[0]) / 1024, float(out[1])
+
+
+def hwm_mb(pid: int) -> float:
+    """Peak RSS of a running process (VmHWM) in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--dir", default="/tmp/govnews-bench")
+    parser.add_argument("--reuse", action="store_true", help="reuse the archive built by an earlier run")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--port", type=int, default=8391)
+    args = parser.parse_args()
+    folder = Path(args.dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    db, public = folder / "work.db", folder / "archive.db"
+    if not (args.reuse and db.exists()):
+        for path in (db, public):
+            path.unlink(missing_ok=True)
+        print(f"building {args.articles:,} articles in {db}", file=sys.stderr)
+        build(db, args.articles)
+        subprocess.run([*GOVNEWS, "publish", "--db", str(db), "--to", str(public)], check=True)
+    conn = sqlite3.connect(f"file:{public}?mode=ro", uri=True)
+    conn.create_function("escape_fts", 1, escape_folded)
+    print(f"\n{conn.execute('SELECT count(*) FROM articles').fetchone()[0]:,} articles, "
+          f"{public.stat().st_size / 1e9:.2f} GB snapshot, repeat {args.repeat}\n")
+
+    print("| query | matches | folded index, ms | plain index (as typed), ms | Datasette search page, ms |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    process = serve(public, args.port)
+    base = f"http://127.0.0.1:{args.port}/archive"
+    folded_all, plain_all, page_all = [], [], []
+    try:
+        for query in SEARCHES:
+            match = escape_folded(query)
+            count = sql_search(conn, "articles_fts", match)[0]
+            folded = median_ms(lambda m=match: sql_search(conn, "articles_fts", m), args.repeat)
+            typed = " ".join(f'"{w}"' if not w.startswith('"') else w for w in re.findall(r'"[^"]*"|\S+', query))
+            plain = median_ms(lambda t=typed: sql_search(conn, "plain_fts", t), args.repeat)
+            url = f"{base}/news.json?" + urllib.parse.urlencode({"_search": query, "_size": 50, "_col": "title"})
+            page = median_ms(lambda u=url: fetch(u), args.repeat)
+            folded_all.append(folded)
+            plain_all.append(plain)
+            page_all.append(page)
+            print(f"| `{query}` | {count:,} | {folded:.1f} | {plain:.1f} | {page:.1f} |")
+        print(f"| **median of the {len(SEARCHES)} queries** | | **{statistics.median(folded_all):.1f}** | "
+              f"{statistics.median(plain_all):.1f} | {statistics.median(page_all):.1f} |\n")
+
+        pages = {
+            "news, default facets, province filter": "/news.json?province=" + urllib.parse.quote("Tỉnh 05") + "&_size=50",
+            "news, default facets, portal filter": "/news.json?portal_id=p007.huyen&_size=50",
+            "news, default facets, year range": "/news.json?published_at__gte=2020-01-01&published_at__lt=2021-01-01&_size=50",
+            "news, default facets, search + province": "/news.json?_search=dinh+quan&province=" + urllib.parse.quote("Tỉnh 05") + "&_size=50",
+            "news, default facets, whole archive": "/news.json?_size=50",
+        }
+        print("| faceted page | ms (median) | facets that timed out |")
+        print("| --- | ---: | --- |")
+        import json
+        for name, path in pages.items():
+            data = json.loads(fetch(base + path))
+            timed_out = ", ".join(data.get("facets_timed_out", [])) or "none"
+            print(f"| {name} | {median_ms(lambda p=path: fetch(base + p), args.repeat):.1f} | {timed_out} |")
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{base}/news.csv?_stream=on&_size=max", timeout=3600) as response:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: response.read(1 << 20), b""))
+        print(f"\nDatasette streamed news.csv: {lines:,} lines in {time.monotonic() - started:.0f} s; "
+              f"Datasette's peak RSS {hwm_mb(process.pid):.0f} MB")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+    print("\n| export of every article | peak RSS, MB | seconds | file, MB |")
+    print("| --- | ---: | ---: | ---: |")
+    for fmt in ("csv", "parquet"):
+        out = folder / f"export.{fmt}"
+        rss, seconds = peak_rss_mb([*GOVNEWS, "export", "--db", str(public), "--format", fmt, "-o", str(out)])
+        print(f"| {fmt} | {rss:.0f} | {seconds:.0f} | {out.stat().st_size / 1e6:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
