@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import random
 import re
 import sqlite3
@@ -38,7 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scraper.archive import Archive  # noqa: E402
-from scraper.search import escape_folded  # noqa: E402
+from scraper.datasette.queries import SEARCH, SEARCH_RANKED  # noqa: E402
+from scraper.search import escape_folded, fold_match  # noqa: E402
 
 GOVNEWS = [str(Path(sys.executable).parent / "govnews")]
 SEARCHES = ["Định Quán", "dinh quan", "hội nghị", "hoi nghi", '"nông thôn mới"', '"nong thon moi"', "đường giao thông",
@@ -142,12 +144,19 @@ def median_ms(action, repeat: int) -> float:
     return statistics.median(times)
 
 
-def sql_search(conn: sqlite3.Connection, fts: str, match: str) -> tuple[int, list]:
-    """The newest 50 matches and the match count, as the search page asks for them."""
-    count = conn.execute(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [match]).fetchone()[0]
-    rows = conn.execute(f"SELECT a.id, a.title FROM articles a WHERE a.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?) "
-                        "ORDER BY a.published_at DESC LIMIT 50", [match]).fetchall()
-    return count, rows
+def match_count(conn: sqlite3.Connection, match: str) -> int:
+    return conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [match]).fetchone()[0]
+
+
+def plain_newest(conn: sqlite3.Connection, typed: str) -> list:
+    """The baseline: the newest 100 matches on the plain index keyed by id (sorting every match by date)."""
+    return conn.execute("SELECT a.id, a.title FROM articles a WHERE a.id IN (SELECT rowid FROM plain_fts WHERE plain_fts MATCH ?) "
+                        "ORDER BY a.published_at DESC LIMIT 100", [typed]).fetchall()
+
+
+def canned(conn: sqlite3.Connection, sql: str, query: str) -> list:
+    """Run a canned search query's SQL as Datasette does."""
+    return conn.execute(sql, {"q": query}).fetchall()
 
 
 def fetch(url: str) -> bytes:
@@ -203,45 +212,49 @@ def main() -> None:
         build(db, args.articles)
         subprocess.run([*GOVNEWS, "publish", "--db", str(db), "--to", str(public)], check=True)
     conn = sqlite3.connect(f"file:{public}?mode=ro", uri=True)
-    conn.create_function("escape_fts", 1, escape_folded)
+    conn.create_function("govnews_match", 1, fold_match)
     print(f"\n{conn.execute('SELECT count(*) FROM articles').fetchone()[0]:,} articles, "
           f"{public.stat().st_size / 1e9:.2f} GB snapshot, repeat {args.repeat}\n")
 
-    print("| query | matches | folded index, ms | plain index (as typed), ms | Datasette search page, ms |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| query | matches | search (newest 100), ms | plain index, newest 100, ms | search_ranked (bm25), ms "
+          "| Datasette search.json, ms | Datasette news.json?_search= (count, facets), ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     process = serve(public, args.port)
     base = f"http://127.0.0.1:{args.port}/archive"
-    folded_all, plain_all, page_all = [], [], []
+    columns: dict[str, list[float]] = {name: [] for name in ("search", "plain", "ranked", "canned_page", "table_page")}
     try:
         for query in SEARCHES:
-            match = escape_folded(query)
-            count = sql_search(conn, "articles_fts", match)[0]
-            folded = median_ms(lambda m=match: sql_search(conn, "articles_fts", m), args.repeat)
+            count = match_count(conn, escape_folded(query))
             typed = " ".join(f'"{w}"' if not w.startswith('"') else w for w in re.findall(r'"[^"]*"|\S+', query))
-            plain = median_ms(lambda t=typed: sql_search(conn, "plain_fts", t), args.repeat)
-            url = f"{base}/news.json?" + urllib.parse.urlencode({"_search": query, "_size": 50, "_col": "title"})
-            page = median_ms(lambda u=url: fetch(u), args.repeat)
-            folded_all.append(folded)
-            plain_all.append(plain)
-            page_all.append(page)
-            print(f"| `{query}` | {count:,} | {folded:.1f} | {plain:.1f} | {page:.1f} |")
-        print(f"| **median of the {len(SEARCHES)} queries** | | **{statistics.median(folded_all):.1f}** | "
-              f"{statistics.median(plain_all):.1f} | {statistics.median(page_all):.1f} |\n")
+            figures = {
+                "search": median_ms(lambda q=query: canned(conn, SEARCH, q), args.repeat),
+                "plain": median_ms(lambda t=typed: plain_newest(conn, t), args.repeat),
+                "ranked": median_ms(lambda q=query: canned(conn, SEARCH_RANKED, q), args.repeat),
+                "canned_page": median_ms(lambda q=query: fetch(f"{base}/search.json?" + urllib.parse.urlencode({"q": q})),
+                                         args.repeat),
+                "table_page": median_ms(lambda q=query: fetch(f"{base}/news.json?" + urllib.parse.urlencode(
+                    {"_search": q, "_size": 50, "_col": "title"})), max(3, args.repeat // 3)),
+            }
+            for name, value in figures.items():
+                columns[name].append(value)
+            print(f"| `{query}` | {count:,} | " + " | ".join(f"{figures[n]:.1f}" for n in columns) + " |")
+        print(f"| **median of the {len(SEARCHES)} queries** | | "
+              + " | ".join(f"**{statistics.median(columns[n]):.1f}**" for n in columns) + " |\n")
 
         pages = {
-            "news, default facets, province filter": "/news.json?province=" + urllib.parse.quote("Tỉnh 05") + "&_size=50",
-            "news, default facets, portal filter": "/news.json?portal_id=p007.huyen&_size=50",
-            "news, default facets, year range": "/news.json?published_at__gte=2020-01-01&published_at__lt=2021-01-01&_size=50",
-            "news, default facets, search + province": "/news.json?_search=dinh+quan&province=" + urllib.parse.quote("Tỉnh 05") + "&_size=50",
-            "news, default facets, whole archive": "/news.json?_size=50",
+            "news, province filter": "/news.json?province=" + urllib.parse.quote("Tỉnh 05") + "&_size=50",
+            "news, portal filter": "/news.json?portal_id=p007.huyen&_size=50",
+            "news, year range": "/news.json?published_at__gte=2020-01-01&published_at__lt=2021-01-01&_size=50",
+            "news, province filter + year range": "/news.json?province=" + urllib.parse.quote("Tỉnh 05")
+            + "&published_at__gte=2020-01-01&published_at__lt=2021-01-01&_size=50",
+            "news, portal filter + source facet": "/news.json?portal_id=p007.huyen&_facet=source&_size=50",
+            "news, whole archive": "/news.json?_size=50",
         }
-        print("| faceted page | ms (median) | facets that timed out |")
-        print("| --- | ---: | --- |")
-        import json
+        print("| faceted page (default facets: portal, province, level, year) | rows | ms (median) |")
+        print("| --- | ---: | ---: |")
         for name, path in pages.items():
-            data = json.loads(fetch(base + path))
-            timed_out = ", ".join(data.get("facets_timed_out", [])) or "none"
-            print(f"| {name} | {median_ms(lambda p=path: fetch(base + p), args.repeat):.1f} | {timed_out} |")
+            rows = json.loads(fetch(base + path))["filtered_table_rows_count"]
+            print(f"| {name} | {rows:,} | {median_ms(lambda p=path: fetch(base + p), args.repeat):.1f} |")
         started = time.monotonic()
         with urllib.request.urlopen(f"{base}/news.csv?_stream=on&_size=max", timeout=3600) as response:
             lines = sum(chunk.count(b"\n") for chunk in iter(lambda: response.read(1 << 20), b""))

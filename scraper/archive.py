@@ -313,7 +313,7 @@ class Archive:
             params.append(until)
         join = ""
         if search:
-            join = "JOIN articles_fts f ON f.rowid = a.id"
+            join = "JOIN articles_fts f ON f.rowid = a.search_key"
             where.append("articles_fts MATCH ?")
             params.append(fold_match(search))
         columns = ", ".join(f"a.{c}" for c in self.article_columns())

@@ -46,18 +46,23 @@ def publish_snapshot(source: str | Path, target: str | Path) -> Snapshot:
             raise SnapshotError(f"{source}: cannot be copied ({exc}); the published snapshot is unchanged") from None
         finally:
             conn.close()
-        articles = _verify(partial)
+        articles = _prepare(partial)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
     return Snapshot(target, articles, target.stat().st_size, time.monotonic() - started)
 
 
-def _verify(path: Path) -> int:
-    """Check a snapshot's pages and its search index; return its article count."""
+def _prepare(path: Path) -> int:
+    """Tune a snapshot for reading, then check its pages and its search index; return its article count."""
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        # Nothing writes the snapshot again: merge the search index into one segment (about a
+        # third faster to query) and give the planner fresh statistics for facets and joins.
+        conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+        conn.execute("ANALYZE")
+        conn.commit()
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
             raise SnapshotError(f"integrity_check: {'; '.join(problems[:3])}; the published snapshot is unchanged")

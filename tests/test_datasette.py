@@ -92,6 +92,8 @@ def test_facet_and_search_together(datasette):
 
 
 @pytest.mark.parametrize(("query", "params", "rows"), [
+    ("search", "q=" + quote("Định Quán"), 11),
+    ("search_ranked", "q=" + quote("Định Quán"), 11),
     ("latest_per_portal", "", 2),
     ("changed_this_week", "", 0),
     ("syndication_clusters", "", 0),

@@ -24,6 +24,8 @@ TABLE_ONLY_COLUMNS = {
     "last_seen_at": "When the crawler last saw the article unchanged or changed (ISO 8601, UTC).",
     "gone_at": "When a re-check found the article gone (404, 410, soft 404, redirect to the home page), or NULL; the row stays.",
     "last_checked_at": "When a crawl last fetched or re-checked the article (ISO 8601, UTC).",
+    "search_key": "The article's key in the search index (generated): its publication minute since 1970 times 2^30, plus its id; "
+                  "search results come newest first by it without sorting.",
 }
 NEWS_ONLY_COLUMNS = {
     "province": "Province of the portal.",
@@ -34,7 +36,7 @@ NEWS_ONLY_COLUMNS = {
 }
 NEWS_COLUMNS = ("id", "portal_id", "published_at", "date_precision", "title", "author", "summary", "text", "category",
                 "source", "url", "canonical_url", "capture_url", "captured_at", "first_seen_at", "last_seen_at",
-                "gone_at", "duplicate_of", "cluster_id")
+                "gone_at", "duplicate_of", "cluster_id", "search_key")
 OTHER_TABLES = {
     "portals": {
         "description": "The registry of portals as of the last crawl (spiders/portals.toml).",
@@ -129,13 +131,13 @@ OTHER_TABLES = {
 def build_metadata(database: str) -> dict:
     """Return Datasette metadata for an archive file whose name (without .db) is `database`."""
     article_columns = {**column_descriptions(), **TABLE_ONLY_COLUMNS}
-    searchable = {"fts_table": "articles_fts", "fts_pk": "id"}
+    searchable = {"fts_table": "articles_fts", "fts_pk": "search_key"}
     tables = {
         "articles": {
             "description": "One row per article, with provenance. Search looks in title and text, with or without "
                            "diacritics (đ = d).",
             "columns": article_columns,
-            "facets": ["portal_id", "source", "date_precision"],
+            "facets": ["portal_id", "source"],
             "sort_desc": "published_at",
             **searchable,
         },
@@ -144,7 +146,7 @@ def build_metadata(database: str) -> dict:
                            "without diacritics (đ = d); facet by portal, province, level, year, month, source and "
                            "byline; filter a date range with published_at ≥ / <.",
             "columns": {**{k: v for k, v in article_columns.items() if k in NEWS_COLUMNS}, **NEWS_ONLY_COLUMNS},
-            "facets": ["portal_id", "province", "level", "year", "source", "has_author"],
+            "facets": ["portal_id", "province", "level", "year"],
             "sort_desc": "published_at",
             **searchable,
         },

@@ -8,16 +8,23 @@ flatten), so a coverage grid of 1,000 portals is still 1,000 rows.
 
 from __future__ import annotations
 
-# Matches on the folded index (scraper/search.py); `sort` = date puts the newest first, anything
-# else ranks by relevance (bm25, the title weighing 5 times the text).
-SEARCH = """SELECT a.id, a.published_at, a.title, a.portal_id, p.province, a.author, a.source, a.url,
-       bm25(articles_fts, 5.0, 1.0) AS relevance
-FROM articles_fts
-JOIN articles a ON a.id = articles_fts.rowid
+# Both match on the folded index (scraper/search.py) and take FTS5 syntax. `search` lists the
+# newest first straight from the index, whose rowid is articles.search_key (date, then id): it
+# reads only the first 100 matches, however many there are. `search_ranked` orders by bm25, the
+# title weighing 5 times the text, which scores every match: slower for very common words.
+_SEARCH_COLUMNS = """SELECT a.id, a.published_at, a.title, a.portal_id, p.province, a.author, a.source, a.url"""
+SEARCH = _SEARCH_COLUMNS + """
+FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH govnews_match(:q) ORDER BY rowid DESC LIMIT 100) f
+JOIN articles a ON a.search_key = f.rowid
 JOIN portals p ON p.id = a.portal_id
-WHERE articles_fts MATCH govnews_match(:q)
-ORDER BY CASE WHEN :sort = 'date' THEN a.published_at END DESC, bm25(articles_fts, 5.0, 1.0)
-LIMIT 100"""
+ORDER BY a.search_key DESC"""
+
+SEARCH_RANKED = _SEARCH_COLUMNS + """, f.relevance
+FROM (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS relevance FROM articles_fts
+      WHERE articles_fts MATCH govnews_match(:q) ORDER BY relevance LIMIT 100) f
+JOIN articles a ON a.search_key = f.rowid
+JOIN portals p ON p.id = a.portal_id
+ORDER BY f.relevance"""
 
 LATEST_PER_PORTAL = """SELECT p.id AS portal_id, p.name, p.province, p.level,
        (SELECT count(*) FROM articles c WHERE c.portal_id = p.id) AS articles,
@@ -55,10 +62,15 @@ ORDER BY newest_article"""
 
 CANNED_QUERIES = {
     "search": {
-        "title": "Tìm kiếm xếp hạng / Ranked search",
-        "description": "Full-text search with or without diacritics (đ = d), ranked by relevance; sort = date for newest first. "
+        "title": "Tìm kiếm, mới nhất trước / Search, newest first",
+        "description": "Full-text search with or without diacritics (đ = d), the newest 100 matches first. "
                        "FTS5 syntax works: \"phrase\", OR, NOT, prefix*.",
         "sql": SEARCH,
+    },
+    "search_ranked": {
+        "title": "Tìm kiếm theo mức liên quan / Search by relevance",
+        "description": "The same search, the 100 most relevant first (bm25, title 5 × text); slower for very common words.",
+        "sql": SEARCH_RANKED,
     },
     "latest_per_portal": {
         "title": "Bài mới nhất của mỗi cổng / Latest article per portal",
