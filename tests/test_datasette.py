@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -164,3 +166,28 @@ def test_a_full_csv_streams_with_vietnamese_intact(datasette):
     with urllib.request.urlopen(datasette + "/archive/news.csv?_stream=on&_size=max", timeout=30) as response:
         text = response.read().decode("utf-8")
     assert (text.count("\r\n") > 34, "Lễ hội văn hóa các dân tộc thiểu số huyện Định Quán lần thứ V" in text) == (True, True)
+
+
+def datasette_peak_rss_mb(base: str) -> float:
+    """Return the peak RSS (VmHWM) of the Datasette process serving base, in MB."""
+    port = base.rsplit(":", 1)[1]
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"datasette" in b" ".join(args) and port.encode() in args:
+            status = (cmdline.parent / "status").read_text()
+            return int(status.split("VmHWM:")[1].split()[0]) / 1024
+    raise AssertionError(f"no Datasette process on port {port}")
+
+
+def test_a_query_that_would_take_gigabytes_fails_and_the_server_goes_on(datasette):
+    # 1,000 rows of 15 MB: without the cap, Datasette held 18 GB for 40 of them
+    sql = ("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 1000) "
+           "SELECT zeroblob(15000000) AS b FROM r")
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(datasette + "/archive.json?sql=" + quote(sql), timeout=60)
+    message = json.loads(error.value.read())["error"]
+    assert (error.value.code, message.startswith("result over 64 MB"), datasette_peak_rss_mb(datasette) < 400,
+            get_json(datasette + "/archive/news.json?_size=0")["filtered_table_rows_count"]) == (400, True, True, 34)

@@ -5,13 +5,15 @@
   that folds the query the way articles_fts is indexed. Canned queries call govnews_match(),
   which folds and keeps FTS5 operators (OR, NOT, NEAR, prefix*).
 - A bounded, read-only connection for every archive database: an authorizer that refuses any
-  write and blanks the raw HTML and headers, a cap on the size of any one value, and a cap on
-  the memory SQLite may take in the whole process.
+  write and blanks the raw HTML and headers, a cap on the size of any one value, a cap on the
+  memory SQLite may take in the whole process, and a cap on the data one query hands to
+  Datasette (which holds a whole response in memory: 40 rows of 15 MB blobs took 18 GB).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import weakref
 
 from datasette import hookimpl
 
@@ -23,6 +25,9 @@ MAX_VALUE_BYTES = 16 * 1024 * 1024
 # What SQLite may allocate in the whole Datasette process, all connections together; a query
 # that needs more fails with "out of memory" and the server goes on.
 HEAP_LIMIT_BYTES = 256 * 1024 * 1024
+
+# What one query may hand to Datasette, all its rows' text and blobs together.
+MAX_RESULT_BYTES = 64 * 1024 * 1024
 
 # Readable but blanked (NULL): the archive of record stays out of the public face.
 BLANKED_COLUMNS = {("raw_pages", "html_gz"), ("raw_pages", "headers"), ("frontier", "request")}
@@ -49,6 +54,21 @@ def authorize(action: int, arg1, arg2, database_name, trigger_or_view) -> int:
     return sqlite3.SQLITE_OK
 
 
+_result_bytes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def bounded_row(cursor: sqlite3.Cursor, row: tuple) -> sqlite3.Row:
+    """Row factory: Datasette's sqlite3.Row, counting the bytes each query's rows carry; past
+    MAX_RESULT_BYTES the query fails, before Datasette holds more of it in memory."""
+    size = sum(len(value) for value in row if isinstance(value, (str, bytes)))
+    total = _result_bytes.get(cursor, 0) + size
+    _result_bytes[cursor] = total
+    if total > MAX_RESULT_BYTES:
+        raise sqlite3.OperationalError(
+            f"result over {MAX_RESULT_BYTES // (1024 * 1024)} MB: ask for fewer rows (_size, LIMIT) or columns (_col)")
+    return sqlite3.Row(cursor, row)
+
+
 @hookimpl(trylast=True)
 def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
     """Register the folded search functions; bound and lock every connection to an archive."""
@@ -59,3 +79,4 @@ def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.execute(f"PRAGMA hard_heap_limit = {HEAP_LIMIT_BYTES}")
     conn.set_authorizer(authorize)
+    conn.row_factory = bounded_row
