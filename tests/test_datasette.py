@@ -191,3 +191,31 @@ def test_a_query_that_would_take_gigabytes_fails_and_the_server_goes_on(datasett
     message = json.loads(error.value.read())["error"]
     assert (error.value.code, message.startswith("result over 64 MB"), datasette_peak_rss_mb(datasette) < 400,
             get_json(datasette + "/archive/news.json?_size=0")["filtered_table_rows_count"]) == (400, True, True, 34)
+
+
+def stream(datasette: str, path: str) -> list[dict]:
+    """Read a /-/stream JSON Lines export."""
+    with urllib.request.urlopen(datasette + path, timeout=60) as response:
+        return [json.loads(line) for line in response.read().decode("utf-8").splitlines()]
+
+
+def test_json_lines_stream_of_the_whole_view_follows_every_page(datasette):
+    rows = stream(datasette, "/-/stream/archive/news.jsonl?_size=5")
+    assert (len(rows), len({r["id"] for r in rows})) == (34, 34)
+
+
+def test_json_lines_stream_keeps_the_filters_and_vietnamese(datasette):
+    rows = stream(datasette, "/-/stream/archive/news.jsonl?province=" + quote("Đồng Nai") + "&_search=" + quote("dinh quan"))
+    assert (len(rows), {r["province"] for r in rows}, "Lễ hội văn hóa các dân tộc thiểu số huyện Định Quán lần thứ V" in {
+        r["title"] for r in rows}) == (7, {"Đồng Nai"}, True)
+
+
+def test_json_lines_stream_rows_carry_provenance(datasette):
+    row = stream(datasette, "/-/stream/archive/news.jsonl?_size=1&portal_id=demo.dinh-quan")[0]
+    assert [c for c in ("portal_id", "url", "canonical_url", "source", "capture_url", "captured_at", "first_seen_at") if c not in row] == []
+
+
+def test_json_lines_stream_of_a_missing_table_is_a_404(datasette):
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(datasette + "/-/stream/archive/nothing.jsonl", timeout=10)
+    assert error.value.code == 404

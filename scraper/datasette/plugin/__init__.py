@@ -8,14 +8,20 @@
   write and blanks the raw HTML and headers, a cap on the size of any one value, a cap on the
   memory SQLite may take in the whole process, and a cap on the data one query hands to
   Datasette (which holds a whole response in memory: 40 rows of 15 MB blobs took 18 GB).
+- `/-/stream/<database>/<table or view>.jsonl?<filters>`: the whole filtered result as JSON
+  Lines, streamed page by page through Datasette's own JSON (same filters, search, sort and
+  limits), so memory holds one page.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import weakref
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from datasette import hookimpl
+from datasette.utils.asgi import AsgiStream, Response
 
 from scraper.search import escape_folded, fold_match
 
@@ -80,3 +86,39 @@ def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
     conn.execute(f"PRAGMA hard_heap_limit = {HEAP_LIMIT_BYTES}")
     conn.set_authorizer(authorize)
     conn.row_factory = bounded_row
+
+
+# Parameters the stream sets itself: one page of objects, no count, no facets.
+_STREAM_OWN = {"_shape", "_next", "_nocount", "_nofacet", "_facet", "_labels"}
+
+
+@hookimpl
+def register_routes():
+    """Add the JSON Lines stream of any table or view."""
+    return [(r"^/-/stream/(?P<database>[^/]+)/(?P<table>[^/]+)\.jsonl$", stream_jsonl)]
+
+
+async def stream_jsonl(request, datasette):
+    """Stream every row of a filtered table or view as JSON Lines, one Datasette page at a time."""
+    database, table = request.url_vars["database"], request.url_vars["table"]
+    args = [(k, v) for k, v in parse_qsl(request.query_string, keep_blank_values=True) if k not in _STREAM_OWN]
+    if not any(k == "_size" for k, _ in args):
+        args.append(("_size", "max"))
+    first = datasette.urls.table(database, table, format="json") + "?" + urlencode(
+        [*args, ("_shape", "objects"), ("_nocount", "1"), ("_nofacet", "1")])
+    probe = await datasette.client.get(first)
+    if probe.status_code != 200:
+        return Response.text(probe.json().get("error", "no such table or view") + "\n", status=probe.status_code)
+
+    async def write_pages(writer) -> None:
+        page = probe
+        while True:
+            data = page.json()
+            await writer.write("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in data["rows"]))
+            if not data.get("next_url"):
+                return
+            next_url = urlsplit(data["next_url"])
+            page = await datasette.client.get(next_url.path + "?" + next_url.query)
+
+    return AsgiStream(write_pages, content_type="application/x-ndjson; charset=utf-8",
+                      headers={"content-disposition": f'attachment; filename="{table}.jsonl"'})
