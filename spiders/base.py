@@ -65,7 +65,9 @@ class PortalSpider(scrapy.Spider):
             self.known = archive.known_urls(portal.id, before=started) if started else self.archived
         finally:
             archive.close()
-        self.requested: set[str] = set()
+        # What the interrupted run stored was requested in this run: a resumed recovery must not
+        # fetch another capture of it (an uninterrupted run fetches one capture per article).
+        self.requested: set[str] = self.archived - self.known
         self.workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS")
         self.extract_enabled = self.settings.getbool("ARCHIVE_EXTRACT_ENABLED")
         self.extract_timeout = self.settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT")
