@@ -7,13 +7,16 @@ Vietnamese of the demo articles with their real word frequencies. A second, plai
 
 Then, against `govnews serve --immutable` on a `govnews publish` snapshot (how docs/publishing.md
 serves it), each measured --repeat times after one warm-up, medians printed:
-  search SQL        the folded index (articles_fts MATCH escape_fts(q)), newest 50 with the count
-  plain SQL         the same with the plain index and the query as typed, the baseline
-  search page       Datasette's news.json?_search= (count, sort by date, default facets)
-  faceted page      news.json with the default facets (portal, province, level, year, source, byline)
-                    and one facet filter, and the same with a year range
-and the peak memory (max RSS) of `govnews export` to CSV and to Parquet of all N articles, and of
-Datasette while it streams the full news.csv.
+  search            the `search` canned query's SQL: newest 100 matches, folded, keyed by date
+  plain, by rowid   the same shape on the plain index, query as typed: what folding costs
+  plain, newest     the newest 100 on the plain index keyed by id (collect and sort every match):
+                    what "newest first" cost before search_key
+  search_ranked     the bm25 canned query's SQL
+  search.json       the `search` canned query through Datasette (HTTP, JSON)
+  news?_search=     Datasette's table search page (count, sort by date, default facets)
+  faceted pages     news.json with the default facets and filters
+and the peak memory (max RSS) of Datasette streaming every news row through /-/stream/.../news.csv,
+and of `govnews export` to CSV and to Parquet of all N articles.
 
     .venv/bin/python bench/publish.py [--articles 1000000] [--dir /tmp/govnews-bench] [--reuse] [--repeat 15]
 """
@@ -31,6 +34,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -154,14 +158,43 @@ def plain_newest(conn: sqlite3.Connection, typed: str) -> list:
                         "ORDER BY a.published_at DESC LIMIT 100", [typed]).fetchall()
 
 
+def plain_top(conn: sqlite3.Connection, typed: str) -> list:
+    """The same shape as `search` on the plain index (its first 100 matches in rowid order): what folding costs."""
+    return conn.execute("SELECT a.id, a.title FROM (SELECT rowid FROM plain_fts WHERE plain_fts MATCH ? ORDER BY rowid DESC "
+                        "LIMIT 100) f JOIN articles a ON a.id = f.rowid", [typed]).fetchall()
+
+
 def canned(conn: sqlite3.Connection, sql: str, query: str) -> list:
     """Run a canned search query's SQL as Datasette does."""
     return conn.execute(sql, {"q": query}).fetchall()
 
 
+class TimeLimit(Exception):
+    """Datasette stopped the query at sql_time_limit_ms."""
+
+
 def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=120) as response:
-        return response.read()
+    """GET a Datasette URL; a 400 for a query over the time limit raises TimeLimit."""
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode(errors="replace")
+        if exc.code == 400 and "took too long" in body:
+            raise TimeLimit() from None
+        raise
+
+
+def page_ms(url: str, repeat: int) -> float | None:
+    """Median ms of a Datasette page, or None when it hits the time limit."""
+    try:
+        return median_ms(lambda: fetch(url), repeat)
+    except TimeLimit:
+        return None
+
+
+def shown(ms: float | None) -> str:
+    return "time limit (2 s)" if ms is None else f"{ms:.1f}"
 
 
 def serve(db: Path, port: int) -> subprocess.Popen:
@@ -186,6 +219,12 @@ def peak_rss_mb(command: list[str]) -> tuple[float, float]:
     return int(out[0]) / 1024, float(out[1])
 
 
+def _mid(ranked: list) -> float | None:
+    """The median of an even-sized sorted list; None (time limit) when either middle value is."""
+    low, high = ranked[len(ranked) // 2 - 1], ranked[len(ranked) // 2]
+    return None if low is None or high is None else (low + high) / 2
+
+
 def hwm_mb(pid: int) -> float:
     """Peak RSS of a running process (VmHWM) in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -201,6 +240,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse the archive built by an earlier run")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--port", type=int, default=8391)
+    parser.add_argument("--skip-exports", action="store_true", help="search and faceted pages only")
     args = parser.parse_args()
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -216,30 +256,36 @@ def main() -> None:
     print(f"\n{conn.execute('SELECT count(*) FROM articles').fetchone()[0]:,} articles, "
           f"{public.stat().st_size / 1e9:.2f} GB snapshot, repeat {args.repeat}\n")
 
-    print("| query | matches | search (newest 100), ms | plain index, newest 100, ms | search_ranked (bm25), ms "
-          "| Datasette search.json, ms | Datasette news.json?_search= (count, facets), ms |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| query | matches | search (newest 100), ms | plain index, first 100 by rowid, ms | plain index, newest 100, ms "
+          "| search_ranked (bm25), ms | Datasette search.json, ms | Datasette news.json?_search= (count, facets), ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     process = serve(public, args.port)
     base = f"http://127.0.0.1:{args.port}/archive"
-    columns: dict[str, list[float]] = {name: [] for name in ("search", "plain", "ranked", "canned_page", "table_page")}
+    columns: dict[str, list] = {name: [] for name in ("search", "plain_top", "plain", "ranked", "canned_page", "table_page")}
     try:
         for query in SEARCHES:
             count = match_count(conn, escape_folded(query))
             typed = " ".join(f'"{w}"' if not w.startswith('"') else w for w in re.findall(r'"[^"]*"|\S+', query))
             figures = {
                 "search": median_ms(lambda q=query: canned(conn, SEARCH, q), args.repeat),
+                "plain_top": median_ms(lambda t=typed: plain_top(conn, t), args.repeat),
                 "plain": median_ms(lambda t=typed: plain_newest(conn, t), args.repeat),
                 "ranked": median_ms(lambda q=query: canned(conn, SEARCH_RANKED, q), args.repeat),
-                "canned_page": median_ms(lambda q=query: fetch(f"{base}/search.json?" + urllib.parse.urlencode({"q": q})),
-                                         args.repeat),
-                "table_page": median_ms(lambda q=query: fetch(f"{base}/news.json?" + urllib.parse.urlencode(
-                    {"_search": q, "_size": 50, "_col": "title"})), max(3, args.repeat // 3)),
+                "canned_page": page_ms(f"{base}/search.json?" + urllib.parse.urlencode({"q": query}), args.repeat),
+                "table_page": page_ms(f"{base}/news.json?" + urllib.parse.urlencode(
+                    {"_search": query, "_size": 50, "_col": "title"}), max(3, args.repeat // 3)),
             }
             for name, value in figures.items():
                 columns[name].append(value)
-            print(f"| `{query}` | {count:,} | " + " | ".join(f"{figures[n]:.1f}" for n in columns) + " |")
+            print(f"| `{query}` | {count:,} | " + " | ".join(shown(figures[n]) for n in columns) + " |")
+
+        def median_of(values: list) -> str:
+            # a page stopped at the time limit counts as slower than any that answered
+            ranked = sorted(values, key=lambda v: float("inf") if v is None else v)
+            return shown(ranked[len(ranked) // 2] if len(ranked) % 2 else _mid(ranked))
+
         print(f"| **median of the {len(SEARCHES)} queries** | | "
-              + " | ".join(f"**{statistics.median(columns[n]):.1f}**" for n in columns) + " |\n")
+              + " | ".join(f"**{median_of(columns[n])}**" for n in columns) + " |\n")
 
         pages = {
             "news, province filter": "/news.json?province=" + urllib.parse.quote("Tỉnh 05") + "&_size=50",
@@ -254,11 +300,14 @@ def main() -> None:
         print("| --- | ---: | ---: |")
         for name, path in pages.items():
             rows = json.loads(fetch(base + path))["filtered_table_rows_count"]
-            print(f"| {name} | {rows:,} | {median_ms(lambda p=path: fetch(base + p), args.repeat):.1f} |")
+            print(f"| {name} | {rows:,} | {shown(page_ms(base + path, args.repeat))} |")
+        if args.skip_exports:
+            return
         started = time.monotonic()
-        with urllib.request.urlopen(f"{base}/news.csv?_stream=on&_size=max", timeout=3600) as response:
+        stream = f"http://127.0.0.1:{args.port}/-/stream/archive/news.csv"
+        with urllib.request.urlopen(stream, timeout=7200) as response:
             lines = sum(chunk.count(b"\n") for chunk in iter(lambda: response.read(1 << 20), b""))
-        print(f"\nDatasette streamed news.csv: {lines:,} lines in {time.monotonic() - started:.0f} s; "
+        print(f"\n/-/stream/archive/news.csv (every news row, CSV): {lines:,} lines in {time.monotonic() - started:.0f} s; "
               f"Datasette's peak RSS {hwm_mb(process.pid):.0f} MB")
     finally:
         process.terminate()

@@ -219,3 +219,18 @@ def test_json_lines_stream_of_a_missing_table_is_a_404(datasette):
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(datasette + "/-/stream/archive/nothing.jsonl", timeout=10)
     assert error.value.code == 404
+
+
+def test_csv_stream_of_a_filtered_view_opens_with_vietnamese_intact(datasette):
+    import csv
+    import io
+
+    with urllib.request.urlopen(datasette + "/-/stream/archive/news.csv?_size=4&province=" + quote("Đồng Nai"), timeout=60) as response:
+        rows = list(csv.DictReader(io.StringIO(response.read().decode("utf-8-sig"))))
+    assert (len(rows), len({r["id"] for r in rows}), "Lễ hội văn hóa các dân tộc thiểu số huyện Định Quán lần thứ V" in {
+        r["title"] for r in rows}) == (16, 16, True)
+
+
+def test_view_stream_is_newest_first(datasette):
+    keys = [row["search_key"] for row in stream(datasette, "/-/stream/archive/news.jsonl?_size=3")]
+    assert keys == sorted(keys, reverse=True)
