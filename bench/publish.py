@@ -226,7 +226,9 @@ def _mid(ranked: list) -> float | None:
 
 
 def hwm_mb(pid: int) -> float:
-    """Peak RSS of a running process (VmHWM) in MB."""
+    """Peak RSS (VmHWM) in MB of the Datasette process that `govnews serve` (pid) started."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    pid = int(children[0]) if children else pid
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
