@@ -84,12 +84,12 @@ class Archive:
              "successor": p.successor, "updated_at": now}
             for p in portals
         ]
-        with self.db.conn:
+        with self.db.atomic():
             self.db["portals"].upsert_all(rows, pk="id")
 
     def record_detection(self, portal_id: str, family: str, evidence: tuple[str, ...]) -> None:
         """Remember the family detected for a portal."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute(
                 "UPDATE portals SET detected_family = ?, detected_at = ?, detection_evidence = ? WHERE id = ?",
                 [family, utc_now(), "; ".join(evidence), portal_id],
@@ -111,7 +111,7 @@ class Archive:
         thread; it is computed here only when an article arrives without one.
         """
         now = utc_now()
-        with self.db.conn:
+        with self.db.atomic():
             existing = self._row_by_canonical(article.canonical_url)
             if existing is None:
                 article_id = self._insert(article, now)
@@ -241,7 +241,7 @@ class Archive:
     def record_recheck(self, canonical_url: str, outcome: str, portal_id: str = "", frontier_fp: str = "") -> None:
         """Record a re-check that found no new text: not modified (seen now) or gone (from now)."""
         now = utc_now()
-        with self.db.conn:
+        with self.db.atomic():
             if frontier_fp:
                 mark_frontier_done(self.db, portal_id, frontier_fp, now)
             if outcome == "gone":
@@ -254,7 +254,7 @@ class Archive:
     def record_check(self, portal_id: str, status: str, detail: str, target: str = "") -> bool:
         """Record a lifecycle check; add a history row when the status changed. Return whether it changed."""
         now = utc_now()
-        with self.db.conn:
+        with self.db.atomic():
             last = self.db.execute("SELECT status, target FROM portal_status_history WHERE portal_id = ?"
                                    " ORDER BY since DESC, id DESC LIMIT 1", [portal_id]).fetchone()
             changed = last is None or tuple(last) != (status, target)
@@ -271,7 +271,7 @@ class Archive:
 
     def record_run(self, run: dict) -> None:
         """Write one crawl_runs row."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db["crawl_runs"].insert(run)
 
     # --- reading ---------------------------------------------------------------------------

@@ -110,7 +110,7 @@ class Frontier:
     def settle(self) -> None:
         """Turn done every pending GET of a page whose article is archived by now (found through
         another link to it): the article needs no second fetch. Re-checks stay pending."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute(
                 """UPDATE frontier SET state = 'done', done_at = added_at
                    WHERE portal_id = :portal AND state = 'pending' AND request NOT LIKE :refetch
@@ -125,7 +125,7 @@ class Frontier:
 
     def add(self, requests: Iterable[tuple[str, Request]], spider, now: str, done: str | None = None) -> None:
         """In one transaction: record new requests as pending and, when given, one request as done."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO frontier (portal_id, fingerprint, url, canonical_url, method, request, state,"
                 " added_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
@@ -137,7 +137,7 @@ class Frontier:
 
     def clear(self) -> int:
         """Delete the portal's frontier (its crawl finished); return how many rows it had."""
-        with self.db.conn:
+        with self.db.atomic():
             return self.db.execute("DELETE FROM frontier WHERE portal_id = ?", [self.portal_id]).rowcount
 
 

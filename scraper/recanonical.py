@@ -49,7 +49,7 @@ def set_version(db: Database, version: int = CANONICAL_VERSION) -> None:
 def recanonicalize(db: Database, now: str) -> Recanonicalized:
     """Rewrite every article's canonical_url with today's canonical_url(), merging rows that meet (one transaction)."""
     done = Recanonicalized()
-    with db.conn:
+    with db.atomic():
         rows = db.execute("SELECT id, url, canonical_url FROM articles ORDER BY first_seen_at, id").fetchall()
         for article_id, url, old in rows:
             done.checked += 1

@@ -234,3 +234,27 @@ def test_an_interrupted_crawl_older_than_the_limit_is_not_resumed():
 
     now = datetime(2026, 11, 22, tzinfo=timezone.utc)
     assert (is_stale("2026-11-14T00:00:00+00:00", 7, now), is_stale("2026-11-16T00:00:00+00:00", 7, now)) == (True, False)
+
+
+def test_an_article_whose_save_fails_halfway_leaves_nothing_and_its_page_pending(tmp_path):
+    # the attachment lacks its URL: saving fails after the article row was written; the whole
+    # save must roll back, so the page stays pending and is fetched again (sqlite-utils' insert
+    # used to commit the article row on its own)
+    from scraper.archive import Archive
+    from scraper.fingerprint import content_hash
+    from scraper.items import Article
+    from scraper.registry import Portal
+
+    archive = Archive(tmp_path / "archive.db")
+    archive.upsert_portals([Portal("test.atomic", "Cổng thử", "Cần Thơ", "Huyện Thử", "district", "http://127.0.0.1:9/")])
+    archive.db.execute("INSERT INTO frontier (portal_id, fingerprint, url, method, request, state, added_at) "
+                       "VALUES ('test.atomic', 'fp1', 'http://127.0.0.1:9/a.html', 'GET', '{}', 'pending', '2026-01-01')")
+    archive.db.conn.commit()
+    url = "http://127.0.0.1:9/a.html"
+    article = Article(portal_id="test.atomic", url=url, canonical_url=url, title="Tiêu đề", text="Nội dung.",
+                      content_hash=content_hash("Tiêu đề\nNội dung."), attachments=[{"title": "no url"}], frontier_fp="fp1")
+    with pytest.raises(KeyError):
+        archive.save(article)
+    state = (archive.count("articles"), archive.db.execute("SELECT state FROM frontier").fetchone()[0])
+    archive.close()
+    assert state == (0, "pending")
