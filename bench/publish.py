@@ -219,10 +219,10 @@ def peak_rss_mb(command: list[str]) -> tuple[float, float]:
     return int(out[0]) / 1024, float(out[1])
 
 
-def _mid(ranked: list) -> float | None:
-    """The median of an even-sized sorted list; None (time limit) when either middle value is."""
-    low, high = ranked[len(ranked) // 2 - 1], ranked[len(ranked) // 2]
-    return None if low is None or high is None else (low + high) / 2
+def median_shown(values: list) -> str:
+    """The median of page times, a page stopped at the time limit (None) counting as slower than any other."""
+    middle = statistics.median(float("inf") if v is None else v for v in values)
+    return shown(None if middle == float("inf") else middle)
 
 
 def hwm_mb(pid: int) -> float:
@@ -281,13 +281,8 @@ def main() -> None:
                 columns[name].append(value)
             print(f"| `{query}` | {count:,} | " + " | ".join(shown(figures[n]) for n in columns) + " |")
 
-        def median_of(values: list) -> str:
-            # a page stopped at the time limit counts as slower than any that answered
-            ranked = sorted(values, key=lambda v: float("inf") if v is None else v)
-            return shown(ranked[len(ranked) // 2] if len(ranked) % 2 else _mid(ranked))
-
         print(f"| **median of the {len(SEARCHES)} queries** | | "
-              + " | ".join(f"**{median_of(columns[n])}**" for n in columns) + " |\n")
+              + " | ".join(f"**{median_shown(columns[n])}**" for n in columns) + " |\n")
 
         pages = {
             "news, province filter": "/news.json?province=" + urllib.parse.quote("Tỉnh 05") + "&_size=50",

@@ -17,9 +17,9 @@ from sqlite_utils import Database
 from scraper.clusters import index_for, signature_bytes
 from scraper.items import RAW_FIELDS, Article
 from scraper.migrations import migrations
-from scraper.search import fold_match
 from scraper.recanonical import recanonicalize, stored_version
 from scraper.registry import Portal
+from scraper.search import fold_match
 from scraper.urls import CANONICAL_VERSION
 
 logger = logging.getLogger(__name__)
@@ -285,7 +285,6 @@ class Archive:
             rows = self.db.execute("SELECT canonical_url FROM articles WHERE portal_id = ?", [portal_id])
         return {row[0] for row in rows}
 
-
     def count(self, table: str = "articles") -> int:
         """Return the number of rows in a table."""
         return self.db[table].count
@@ -297,6 +296,16 @@ class Archive:
     def article_column_types(self) -> list[tuple[str, str]]:
         """Return (name, declared SQLite type) of each column of the articles table, in order."""
         return [(row[1], row[2]) for row in self.db.execute("PRAGMA table_info(articles)")]
+
+    def search_error(self, search: str) -> str | None:
+        """Return SQLite's complaint about a search query (FTS5 syntax, folded), or None when it is valid or empty."""
+        if not search:
+            return None
+        try:
+            self.db.execute("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", [fold_match(search)]).fetchall()
+        except sqlite3.OperationalError as exc:
+            return str(exc)
+        return None
 
     def iter_articles(self, portals=(), since: str = "", until: str = "", search: str = "") -> Iterator[dict]:
         """Yield export rows (every articles column) one at a time, oldest first."""

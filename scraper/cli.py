@@ -257,39 +257,48 @@ def export(db_path, fmt, portal_ids, since, until, search, output) -> None:
     \b
         govnews export --format csv --portal can-tho.vinh-thanh --since 2024-01-01 -o vinh-thanh.csv
     """
-    import sqlite3
-
     from scraper.archive import Archive
-    from scraper.export import write_rows
 
+    if fmt == "parquet" and output == "-":
+        raise click.UsageError("--format parquet writes a file: give -o FILE")
     try:
         archive = Archive(db_path, readonly=True)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    if fmt == "warc":
-        from scraper.warcs import export_warc
-
-        if since or until or search:
-            raise click.UsageError("--format warc exports raw pages by portal only (no --since, --until, --search)")
-        with open(output, "wb") if output != "-" else contextlib.nullcontext(sys.stdout.buffer) as out:
-            count = export_warc(archive, out, portal_ids)
-        archive.close()
-        click.echo(f"{count} WARC records", err=True)
-        return
-    if fmt == "parquet":
-        _export_parquet(archive, output, portal_ids, since, until, search)
-        return
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    out = open(output, "w", encoding=encoding, newline="") if output != "-" else _stdout(encoding)
     try:
-        count = write_rows(archive.iter_articles(portal_ids, since, until, search), fmt, out, archive.article_columns())
-    except sqlite3.OperationalError as exc:
-        raise click.ClickException(f"search '{search}': {exc}") from None
+        if fmt == "warc":
+            if since or until or search:
+                raise click.UsageError("--format warc exports raw pages by portal only (no --since, --until, --search)")
+            _export_warc(archive, output, portal_ids)
+            return
+        # A bad query fails here, before the output file is opened (and an earlier export in it truncated).
+        error = archive.search_error(search)
+        if error:
+            raise click.ClickException(f"search '{search}': {error}")
+        count = _export_articles(archive, fmt, output, archive.iter_articles(portal_ids, since, until, search))
     finally:
-        if output != "-":
-            out.close()
         archive.close()
     click.echo(f"{count} articles", err=True)
+
+
+def _export_warc(archive, output: str, portal_ids) -> None:
+    """Write the raw pages as WARC records to a file or stdout."""
+    from scraper.warcs import export_warc
+
+    with open(output, "wb") if output != "-" else contextlib.nullcontext(sys.stdout.buffer) as out:
+        count = export_warc(archive, out, portal_ids)
+    click.echo(f"{count} WARC records", err=True)
+
+
+def _export_articles(archive, fmt: str, output: str, rows) -> int:
+    """Write article rows as CSV, JSON, JSON Lines or Parquet; return how many."""
+    from scraper.export import write_parquet, write_rows
+
+    if fmt == "parquet":
+        return write_parquet(rows, output, archive.article_column_types())
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with open(output, "w", encoding=encoding, newline="") if output != "-" else contextlib.nullcontext(_stdout(encoding)) as out:
+        return write_rows(rows, fmt, out, archive.article_columns())
 
 
 @cli.command("import-warc")
@@ -323,24 +332,6 @@ def import_warc_command(files, registry, db_path) -> None:
         archive.close()
     for outcome, n in sorted(counts.items()):
         click.echo(f"{outcome}: {n}")
-
-
-def _export_parquet(archive, output: str, portal_ids, since: str, until: str, search: str) -> None:
-    """Write the filtered articles to a Parquet file, a row group at a time."""
-    import sqlite3
-
-    from scraper.export import write_parquet
-
-    if output == "-":
-        raise click.UsageError("--format parquet writes a file: give -o FILE")
-    try:
-        count = write_parquet(archive.iter_articles(portal_ids, since, until, search), output,
-                              archive.article_column_types())
-    except sqlite3.OperationalError as exc:
-        raise click.ClickException(f"search '{search}': {exc}") from None
-    finally:
-        archive.close()
-    click.echo(f"{count} articles", err=True)
 
 
 @cli.command()

@@ -13,14 +13,15 @@ FORMATS = ("csv", "json", "jsonl")
 def write_rows(rows: Iterable[dict], fmt: str, out: TextIO, columns: list[str]) -> int:
     """Write rows to out in the format (CSV's header is columns); return how many were written."""
     if fmt == "csv":
-        return _write_csv(rows, out, columns)
-    return {"json": _write_json, "jsonl": _write_jsonl}[fmt](rows, out)
+        return write_csv(rows, out, columns)
+    return {"json": _write_json, "jsonl": write_jsonl}[fmt](rows, out)
 
 
-def _write_csv(rows: Iterable[dict], out: TextIO, columns: list[str]) -> int:
-    """Write a header and one line per row (RFC 4180 quoting; newlines inside text are kept)."""
+def write_csv(rows: Iterable[dict], out: TextIO, columns: list[str], header: bool = True) -> int:
+    """Write a header (unless told not to) and one line per row (RFC 4180 quoting; newlines inside text are kept)."""
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     count = 0
     for row in rows:
         writer.writerow(row)
@@ -40,7 +41,7 @@ def _write_json(rows: Iterable[dict], out: TextIO) -> int:
     return count
 
 
-def _write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
+def write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
     """Write one JSON object per line."""
     count = 0
     for row in rows:
@@ -71,7 +72,7 @@ def write_parquet(rows: Iterable[dict], path: str, columns: list[tuple[str, str]
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                 count += len(batch)
                 batch = []
-        if batch or not count:
+        if batch:
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             count += len(batch)
     return count

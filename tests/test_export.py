@@ -117,3 +117,11 @@ def test_parquet_takes_the_same_filters(archive, tmp_path):
 def test_parquet_to_stdout_is_a_usage_error(archive, tmp_path):
     result = run_govnews("export", "--db", str(archive["db"]), "--format", "parquet", cwd=tmp_path)
     assert (result.returncode, "--format parquet writes a file: give -o FILE" in result.stderr) == (2, True)
+
+
+def test_bad_search_leaves_an_earlier_export_in_the_output_file(archive, tmp_path):
+    out = tmp_path / "earlier.csv"
+    out.write_text("an earlier export\n", encoding="utf-8")
+    result = run_govnews("export", "--db", str(archive["db"]), "--format", "csv", "--search", '"unclosed', "-o", str(out),
+                         cwd=tmp_path)
+    assert (result.returncode, out.read_text(encoding="utf-8")) == (1, "an earlier export\n")

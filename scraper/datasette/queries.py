@@ -122,7 +122,6 @@ def _per_month_chart(title: str, series: str, label: str) -> dict:
     """A stacked bar chart of articles per month, one colour per series (portal or province)."""
     return {
         "title": title,
-        "db": "archive",
         "library": "vega-lite",
         "query": _PACKED_MONTHS.format(series=series, filtered=_FILTERED),
         "display": {
@@ -140,7 +139,6 @@ def _per_month_chart(title: str, series: str, label: str) -> dict:
 
 COVERAGE_GRID = {
     "title": "Độ phủ: cổng × tháng (ô đỏ: tháng không có bài) / Coverage: portal × month (red: a month with no article)",
-    "db": "archive",
     "library": "vega-lite",
     "query": _PACKED_MONTHS.format(series="a.portal_id", filtered=_FILTERED),
     "display": {
@@ -183,6 +181,7 @@ _PROVINCE_FILTERS = """SELECT DISTINCT province FROM portals ORDER BY province""
 def dashboards(database: str) -> dict:
     """Return the datasette-dashboards configuration for an archive served as `database`."""
     def on(chart: dict) -> dict:
+        """The chart, querying the served database."""
         return {**chart, "db": database}
 
     range_filters = {
@@ -215,14 +214,12 @@ def dashboards(database: str) -> dict:
                 "portal": {"name": "Cổng / portal", "type": "select", "db": database, "query": _PORTAL_FILTERS},
             },
             "charts": {
-                "summary": {"title": "Tóm tắt / Summary", "db": database, "library": "table",
-                            "query": _PORTAL_SUMMARY},
+                "summary": on({"title": "Tóm tắt / Summary", "library": "table", "query": _PORTAL_SUMMARY}),
                 "per-month": on(_per_month_chart("Bài theo tháng / Articles per month", "a.portal_id",
                                                  "Cổng / portal")),
-                "gaps": {"title": "Tháng không có bài / Months without articles", "db": database, "library": "table",
-                         "query": _PORTAL_GAPS},
-                "latest": {"title": "Bài mới nhất / Latest articles", "db": database, "library": "table",
-                           "query": _PORTAL_LATEST},
+                "gaps": on({"title": "Tháng không có bài / Months without articles", "library": "table",
+                            "query": _PORTAL_GAPS}),
+                "latest": on({"title": "Bài mới nhất / Latest articles", "library": "table", "query": _PORTAL_LATEST}),
             },
         },
     }

@@ -15,10 +15,8 @@
 
 from __future__ import annotations
 
-import csv
 import gc
 import io
-import json
 import sqlite3
 import weakref
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -26,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
+from scraper.export import write_csv, write_jsonl
 from scraper.search import escape_folded, fold_match
 
 # One value (a string built by group_concat, a blob) may not exceed this: such a query fails
@@ -118,17 +117,21 @@ async def stream_rows(request, datasette):
     if not any(k == "_size" for k, _ in args):
         args.append(("_size", "max"))
 
-    def page_path(after) -> str:
-        keyset = [("_sort_desc", key)] + ([(f"{key}__lt", str(after))] if after is not None else []) if key else []
+    def page_path(after=None) -> str:
+        keyset = []
+        if key:
+            keyset.append(("_sort_desc", key))
+            if after is not None:
+                keyset.append((f"{key}__lt", str(after)))
         return datasette.urls.table(database, table, format="json") + "?" + urlencode(
             [*args, *keyset, ("_shape", "objects"), ("_nocount", "1"), ("_nofacet", "1")])
 
-    first = await datasette.client.get(page_path(None))
+    first = await datasette.client.get(page_path())
     if first.status_code != 200:
         return Response.text(first.json().get("error", "no such table or view") + "\n", status=first.status_code)
 
     async def write_pages(writer) -> None:
-        page, header, pages = first, None, 0
+        page, columns, pages = first, None, 0
         while True:
             pages += 1
             if pages % 10 == 0:
@@ -137,13 +140,15 @@ async def stream_rows(request, datasette):
                 gc.collect()
             data = page.json()
             rows = data["rows"]
+            text = io.StringIO()
             if fmt == "jsonl":
-                await writer.write("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+                write_jsonl(rows, text)
             else:
-                if header is None:
-                    header = list(rows[0]) if rows else list(data.get("columns", []))
-                    await writer.write("\ufeff" + _csv_lines([header]))  # the BOM: spreadsheets read UTF-8
-                await writer.write(_csv_lines([[row.get(column) for column in header] for row in rows]))
+                if columns is None:
+                    columns = list(rows[0]) if rows else list(data.get("columns", []))
+                    text.write("\ufeff")  # the BOM: spreadsheets read UTF-8, as in govnews export
+                write_csv(rows, text, columns, header=pages == 1)
+            await writer.write(text.getvalue())
             if not data.get("next_url") or not rows:
                 return
             if key:
@@ -156,9 +161,3 @@ async def stream_rows(request, datasette):
     return AsgiStream(write_pages, content_type=content_type,
                       headers={"content-disposition": f'attachment; filename="{table}.{fmt}"'})
 
-
-def _csv_lines(rows: list[list]) -> str:
-    """Return rows as CSV text (RFC 4180 quoting, CRLF), as govnews export writes them."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
