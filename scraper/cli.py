@@ -75,19 +75,25 @@ def choose_portals(registry: str, portal_ids: tuple[str, ...], all_: bool, inclu
         raise click.ClickException(str(exc)) from None
 
 
-def crawl_and_report(portals, db_path: str, registry: str, overrides: dict) -> bool:
-    """Crawl, print one line per portal, and return whether every portal run was ok."""
+def crawl_and_report(portals, db_path: str, registry: str, overrides: dict, each_portal: bool = True) -> bool:
+    """Crawl, print a line per portal (when each_portal) and the run's summary line; return whether every run was ok."""
+    import time
+
     from scraper.crawl import crawl_settings, run_crawl
 
-    return report_runs(run_crawl(portals, crawl_settings(db_path, registry, overrides)))
+    started = time.monotonic()
+    rows = run_crawl(portals, crawl_settings(db_path, registry, overrides))
+    return report_runs(rows, each_portal=each_portal, seconds=time.monotonic() - started)
 
 
-def report_runs(rows: list[dict]) -> bool:
-    """Print one line per portal run and the failed ids on stderr; return whether every run was ok."""
-    from scraper.crawl import summary_line
+def report_runs(rows: list[dict], each_portal: bool = True, seconds: float | None = None) -> bool:
+    """Print a line per portal run (when each_portal), the summary line, the failed ids on stderr; return all ok."""
+    from scraper.crawl import run_summary, summary_line
 
-    for row in rows:
-        click.echo(summary_line(row))
+    if each_portal:
+        for row in rows:
+            click.echo(summary_line(row))
+    click.echo(run_summary(rows, seconds))
     failed = [row["portal_id"] for row in rows if row["status"] != "ok"]
     if failed:
         click.echo(f"failed: {', '.join(failed)}", err=True)
@@ -100,21 +106,46 @@ def report_runs(rows: list[dict]) -> bool:
 @click.option("--registry", default=None, type=click.Path(dir_okay=False), help="Registry file [spiders/portals.toml]")
 @DB_OPTION
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Scrapy setting; repeatable")
-def crawl(portal_ids, all_, registry, db_path, overrides) -> None:
+@click.option("--log-file", default=None, type=click.Path(dir_okay=False),
+              help="Write the log to this file, rotated at 10 MB (5 kept), instead of stderr")
+@click.option("--verbose", "-v", is_flag=True, help="A line per portal even when not on a terminal")
+def crawl(portal_ids, all_, registry, db_path, overrides, log_file, verbose) -> None:
     """Crawl portals and store new or changed articles.
 
-    Exits 1 when any portal's run failed (unreachable, no page answered, stopped early).
+    One crawl per archive at a time: a start that finds another crawl of the same --db running
+    says so on stderr and exits 0. On a terminal, a live progress line and a line per portal;
+    otherwise (cron) only the summary line. Exits 1 when any portal's run failed (unreachable, no
+    page answered, stopped early).
 
     Example:
 
     \b
         govnews crawl --portal can-tho.vinh-thanh --set DOWNLOAD_DELAY=5
+        govnews crawl --all --db /srv/govnews/archive.db --log-file /srv/govnews/logs/crawl.log
     """
     from scraper.crawl import default_registry
+    from scraper.unattended import CrawlRunning, crawl_lock, log_to_file
 
     registry = registry or str(default_registry())
     portals = choose_portals(registry, portal_ids, all_)
-    if not crawl_and_report(portals, db_path, registry, parse_overrides(overrides)):
+    settings = parse_overrides(overrides)
+    if log_file:
+        log_to_file(log_file, settings.get("LOG_LEVEL", "INFO"))
+        settings.setdefault("LOG_ENABLED", False)  # Scrapy's own handler would write to stderr too
+    if sys.stderr.isatty():  # a live line; the log would scroll it away, so it shows warnings only
+        settings.setdefault("ARCHIVE_PROGRESS", True)
+        if not log_file:
+            settings.setdefault("LOG_LEVEL", "WARNING")
+    settings.setdefault("ARCHIVE_PROGRESS_PORTALS", len(portals))
+    try:
+        with crawl_lock(db_path):
+            ok = crawl_and_report(portals, db_path, registry, settings, each_portal=verbose or sys.stdout.isatty())
+    except CrawlRunning as exc:
+        if log_file:
+            logger.warning("%s", exc)
+        click.echo(str(exc), err=True)
+        return
+    if not ok:
         sys.exit(1)
 
 

@@ -194,3 +194,14 @@ def summary_line(row: dict) -> str:
             f"{row['articles_new']} new, {row['articles_unchanged']} unchanged, {row['articles_changed']} changed, "
             f"{row['skipped']} skipped, {row['errors']} errors")
     return line + (f" [{row['error_summary']}]" if row.get("error_summary") else "")
+
+
+def run_summary(rows: list[dict], seconds: float | None = None) -> str:
+    """Return the one line a crawl ends with: portals ok and failed, pages, new, changed and gone articles, errors."""
+    failed = [row["portal_id"] for row in rows if row["status"] != "ok"]
+    total = {key: sum(row.get(key) or 0 for row in rows)
+             for key in ("pages_fetched", "articles_new", "articles_changed", "articles_gone", "errors")}
+    line = (f"crawl: {len(rows)} portals, {len(rows) - len(failed)} ok, {len(failed)} failed; "
+            f"{total['pages_fetched']} pages, {total['articles_new']} new, {total['articles_changed']} changed, "
+            f"{total['articles_gone']} gone, {total['errors']} errors")
+    return line + (f"; {seconds:.0f} s" if seconds is not None else "") + (f" [failed: {', '.join(failed)}]" if failed else "")

@@ -54,7 +54,16 @@ def publish_snapshot(source: str | Path, target: str | Path) -> Snapshot:
 
 
 def _prepare(path: Path) -> int:
-    """Tune a snapshot for reading, then check its pages and its search index; return its article count."""
+    """Bring a snapshot to this version's schema, tune it for reading, check its pages and its search index.
+
+    Returns its article count. The archive cron writes is left on the schema its crawler wrote.
+    """
+    from scraper.archive import Archive
+
+    try:
+        Archive(path).close()  # migrations (indexes the served pages need) apply to the copy
+    except sqlite3.DatabaseError as exc:
+        raise SnapshotError(f"schema upgrade: {exc}; the published snapshot is unchanged") from None
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it

@@ -26,6 +26,9 @@ ARCHIVE_RECHECK_AT = ""  # the moment re-checks are scheduled for (ISO 8601); em
 ARCHIVE_DETECT_MAX_AGE_DAYS = 30  # `auto` portals: reuse a detection this recent, else detect again
 ARCHIVE_FRONTIER_ENABLED = True  # keep pending and done requests in the archive; a killed crawl resumes
 ARCHIVE_FRONTIER_MAX_AGE_DAYS = 7  # an interrupted crawl older than this starts afresh instead
+ARCHIVE_PROGRESS = False  # a live line on stderr (`govnews crawl` turns it on when stderr is a terminal)
+ARCHIVE_PROGRESS_INTERVAL = 1.0  # seconds between redraws
+ARCHIVE_PROGRESS_PORTALS = 0  # portals in this crawl (set by the CLI); 0: those started so far
 # Web-archive services for `govnews recover` (issue #6); tests and other archives point elsewhere.
 ARCHIVE_WAYBACK_URL = "https://web.archive.org"  # CDX at /cdx/search/cdx, replay at /web/
 ARCHIVE_CC_INDEX_URL = "https://index.commoncrawl.org"  # /collinfo.json and the per-crawl indexes
@@ -72,7 +75,7 @@ ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 200,
     "pipelines.store.StorePipeline": 300,
 }
-EXTENSIONS = {"scraper.runs.CrawlRunRecorder": 500}
+EXTENSIONS = {"scraper.runs.CrawlRunRecorder": 500, "scraper.progress.ProgressLine": 510}
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

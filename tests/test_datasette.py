@@ -234,3 +234,16 @@ def test_csv_stream_of_a_filtered_view_opens_with_vietnamese_intact(datasette):
 def test_view_stream_is_newest_first(datasette):
     keys = [row["search_key"] for row in stream(datasette, "/-/stream/archive/news.jsonl?_size=3")]
     assert keys == sorted(keys, reverse=True)
+
+
+def test_news_page_lists_newest_first_with_and_without_a_search(datasette):
+    newest = get_json(datasette + "/archive/news.json?_shape=objects&_size=3")["rows"]
+    searched = get_json(datasette + "/archive/news.json?_shape=objects&_size=3&_search=huyen")["rows"]
+    dates = [row["published_at"] for row in newest + searched]
+    assert dates == [*sorted(dates[:3], reverse=True), *sorted(dates[3:], reverse=True)]
+
+
+def test_news_page_starts_with_the_newest_article(datasette):
+    newest = get_json(datasette + "/archive/news.json?_shape=objects&_size=1")["rows"][0]["published_at"]
+    latest = get_json(datasette + "/archive.json?sql=" + quote("SELECT max(published_at) AS m FROM articles") + "&_shape=objects")
+    assert newest == latest["rows"][0]["m"]

@@ -89,3 +89,17 @@ def test_the_snapshot_file_cannot_be_downloaded(public):
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(public + "/archive.db", timeout=10)
     assert error.value.code == 403
+
+
+def test_a_snapshot_of_an_older_archive_gets_this_versions_schema(archive, tmp_path):
+    older = tmp_path / "older.db"
+    shutil.copy(archive["db"], older)
+    conn = sqlite3.connect(older)
+    with conn:  # as govnews wrote it before migration m013
+        conn.execute("DROP INDEX idx_articles_portal_id_search_key")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm013_news_newest_first_by_portal'")
+    conn.close()
+    target = tmp_path / "public.db"
+    run_govnews("publish", "--db", str(older), "--to", str(target), cwd=tmp_path)
+    index = "SELECT count(*) FROM sqlite_master WHERE name = 'idx_articles_portal_id_search_key'"
+    assert (rows(target, index)[0][0], rows(older, index)[0][0]) == (1, 0)

@@ -147,7 +147,9 @@ def build_metadata(database: str) -> dict:
                            "byline; filter a date range with published_at ≥ / <.",
             "columns": {**{k: v for k, v in article_columns.items() if k in NEWS_COLUMNS}, **NEWS_ONLY_COLUMNS},
             "facets": ["portal_id", "province", "level", "year"],
-            "sort_desc": "published_at",
+            # Newest first by search_key (the date, then the id), the order of the search index:
+            # a search matching most of the archive lists its newest 50 without sorting them all.
+            "sort_desc": "search_key",
             **searchable,
         },
         "raw_pages": {"hidden": True},
