@@ -34,6 +34,11 @@ class StorePipeline:
             self.stats.inc_value("archive/errors/store")
             raise
         self.stats.inc_value(f"archive/articles_{result}")
+        if result in ("new", "changed"):  # what this run's extraction produced, for the portal's health
+            if not item.published_at:
+                self.stats.inc_value("archive/stored_without_date")
+            if not item.author:
+                self.stats.inc_value("archive/stored_without_author")
         return item
 
     def close_spider(self) -> None:

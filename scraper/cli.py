@@ -367,6 +367,45 @@ def import_warc_command(files, registry, db_path) -> None:
 
 @cli.command()
 @DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--fail-on-alert", is_flag=True, help="Exit 1 when any portal has an alert")
+def report(db_path, fmt, fail_on_alert) -> None:
+    """Each portal's health: last ok crawl, new articles against its own 28-day baseline, error and
+    extraction failure rates, share without date or author, and an alert when it broke or went quiet.
+
+    The same rows are the `portal_health` view in Datasette. Exits 1 with --fail-on-alert when any
+    portal has an alert.
+
+    Example:
+
+    \b
+        govnews report --db /srv/govnews/archive.db --fail-on-alert
+    """
+    from scraper.health import health_table, portal_health
+
+    try:
+        rows = portal_health(db_path)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    out = _stdout("utf-8")
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["portal_id"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        out.write(health_table(rows) + "\n")
+    out.flush()
+    if fail_on_alert and any(row["alert"] for row in rows):
+        sys.exit(1)
+
+
+@cli.command()
+@DB_OPTION
 @click.option("--to", "target", required=True, type=click.Path(dir_okay=False),
               help="The snapshot file Datasette serves, e.g. public/archive.db")
 def publish(db_path, target) -> None:

@@ -211,6 +211,22 @@ def m013_news_newest_first_by_portal(db: Database) -> None:
     # index gives that order without sorting the portal's articles.
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_portal_id_search_key ON articles(portal_id, search_key)")
 
+
+@migrations()
+def m014_portal_health(db: Database) -> None:
+    """Count per crawl what a portal's health needs (articles found, extraction failures, no date, no byline); add portal_health."""
+    for column in ("articles_found", "extract_failures", "articles_without_date", "articles_without_author"):
+        db["crawl_runs"].add_column(column, int)
+    # Runs recorded before this version: what they found is in their stats.
+    db.execute("""UPDATE crawl_runs SET
+        articles_found = coalesce(articles_new, 0) + coalesce(articles_unchanged, 0) + coalesce(articles_changed, 0)
+            + coalesce(json_extract(stats, '$."archive/skipped/known"'), 0),
+        extract_failures = coalesce(json_extract(stats, '$."archive/skipped/not_article"'), 0)
+            + coalesce(json_extract(stats, '$."archive/skipped/extract_timeout"'), 0)
+        WHERE json_valid(stats)""")
+    db["crawl_runs"].create_index(["portal_id", "finished_at"], if_not_exists=True)
+    db.create_view("portal_health", PORTAL_HEALTH_VIEW)
+
 # What researchers browse: each article with its portal's province and level, the facets derived
 # from its date and byline, and its provenance.
 # portal_id is read from portals, so that grouping by it starts from the (few) portals and counts
@@ -221,3 +237,57 @@ NEWS_VIEW = """SELECT a.id, p.id AS portal_id, p.province, p.level, substr(a.pub
        a.summary, a.text, a.category, a.source, a.url, a.canonical_url, a.capture_url, a.captured_at,
        a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of, a.cluster_id, a.search_key
 FROM articles a JOIN portals p ON p.id = a.portal_id"""
+
+
+# Each portal's health from its crawl runs (live crawls only), as `govnews report` prints it.
+# The baseline is the portal's own: its ok runs in the 28 days before its last run. Alerts, first
+# that applies: never crawled; broken (the last run failed: unreachable, every page an error, our
+# code raised); empty (the last run found no article where its baseline found some: a listing that
+# went blank or changed shape); errors (over half the last run's pages); extraction failing (over
+# half the last run's pages could not be read as articles); quiet (no new article in 28 days after
+# some in the 28 before); stale (no ok run in 7 days). Offline portals are not crawled and not alerted.
+PORTAL_HEALTH_VIEW = """WITH runs AS (
+    SELECT * FROM crawl_runs WHERE spider NOT IN ('detect', 'check', 'recover')
+), last AS (
+    SELECT r.* FROM runs r WHERE r.id = (SELECT max(id) FROM runs WHERE portal_id = r.portal_id)
+), baseline AS (
+    SELECT r.portal_id, count(*) AS runs, avg(r.articles_new) AS new_per_run, avg(r.articles_found) AS found_per_run
+    FROM runs r JOIN last l ON l.portal_id = r.portal_id
+    WHERE r.id < l.id AND r.status = 'ok' AND r.finished_at >= strftime('%Y-%m-%dT%H:%M:%S', l.finished_at, '-28 days')
+    GROUP BY r.portal_id
+), windows AS (
+    SELECT portal_id, max(CASE WHEN status = 'ok' THEN finished_at END) AS last_ok_at,
+           sum(CASE WHEN finished_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days') THEN articles_new ELSE 0 END) AS new_28d,
+           sum(CASE WHEN finished_at < strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days')
+                     AND finished_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-56 days') THEN articles_new ELSE 0 END) AS new_prev_28d,
+           sum(CASE WHEN finished_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days')
+                    THEN coalesce(articles_new, 0) + coalesce(articles_changed, 0) ELSE 0 END) AS stored_28d,
+           sum(CASE WHEN finished_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days') THEN articles_without_date END) AS no_date_28d,
+           sum(CASE WHEN finished_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days') THEN articles_without_author END) AS no_author_28d
+    FROM runs GROUP BY portal_id
+), health AS (
+    SELECT p.id AS portal_id, p.name, p.province, p.level, p.status AS registry_status,
+           w.last_ok_at, l.finished_at AS last_run_at, l.status AS last_run_status,
+           l.pages_fetched AS last_run_pages, l.articles_new AS last_run_new, l.articles_found AS last_run_found,
+           round(b.new_per_run, 1) AS baseline_new_per_run, round(b.found_per_run, 1) AS baseline_found_per_run,
+           coalesce(b.runs, 0) AS baseline_runs, w.new_28d, w.new_prev_28d,
+           round(1.0 * l.errors / max(l.pages_fetched, 1), 3) AS error_rate,
+           round(1.0 * l.extract_failures / max(l.pages_fetched, 1), 3) AS extract_failure_rate,
+           round(1.0 * w.no_date_28d / nullif(w.stored_28d, 0), 3) AS no_date_share_28d,
+           round(1.0 * w.no_author_28d / nullif(w.stored_28d, 0), 3) AS no_author_share_28d,
+           l.error_summary AS last_run_errors, l.finish_reason AS last_run_finish_reason
+    FROM portals p LEFT JOIN last l ON l.portal_id = p.id LEFT JOIN baseline b ON b.portal_id = p.id
+         LEFT JOIN windows w ON w.portal_id = p.id
+)
+SELECT *, CASE
+    WHEN registry_status = 'offline' THEN ''
+    WHEN last_run_at IS NULL THEN 'never crawled'
+    WHEN last_run_status != 'ok' THEN 'broken: ' || coalesce(nullif(last_run_errors, ''), last_run_finish_reason)
+    WHEN last_run_found = 0 AND baseline_found_per_run > 0
+        THEN 'empty: no article found (earlier runs found ' || baseline_found_per_run || ' a run)'
+    WHEN error_rate > 0.5 THEN 'errors: ' || last_run_errors
+    WHEN extract_failure_rate > 0.5 THEN 'extraction failing: ' || (extract_failure_rate * 100) || ' % of pages'
+    WHEN new_28d = 0 AND new_prev_28d > 0 THEN 'quiet: no new article in 28 days (' || new_prev_28d || ' the 28 before)'
+    WHEN last_ok_at < strftime('%Y-%m-%dT%H:%M:%S', 'now', '-7 days') THEN 'stale: no ok crawl since ' || last_ok_at
+    ELSE '' END AS alert
+FROM health"""

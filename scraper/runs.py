@@ -12,6 +12,11 @@ from scraper.archive import Archive, utc_now
 
 logger = logging.getLogger(__name__)
 
+# The articles a run found on the portal, whatever it did with them: an empty listing finds none.
+FOUND = ("articles_new", "articles_unchanged", "articles_changed", "skipped/known")
+# Pages that should have been articles and could not be read as one.
+EXTRACT_FAILURES = ("not_article", "extract_timeout")
+
 
 def run_status(stats: dict, reason: str) -> str:
     """Return 'ok' or 'failed' for a portal run.
@@ -70,6 +75,10 @@ class CrawlRunRecorder:
             "errors": sum(v for k, v in stats.items() if k.startswith("archive/errors/")),
             "error_summary": error_summary(stats),
             "resumed_requests": stats.get("archive/frontier/resumed", 0),
+            "articles_found": sum(stats.get(f"archive/{key}", 0) for key in FOUND),
+            "extract_failures": sum(stats.get(f"archive/skipped/{reason}", 0) for reason in EXTRACT_FAILURES),
+            "articles_without_date": stats.get("archive/stored_without_date", 0),
+            "articles_without_author": stats.get("archive/stored_without_author", 0),
             "stats": json.dumps(stats, default=str, ensure_ascii=False, sort_keys=True),
         }
         archive = Archive(self.db_path)

@@ -24,7 +24,7 @@ def test_datasette_answers_with_our_title(datasette):
     assert get_json(datasette + "/-/metadata.json")["title"].startswith("govnews: tin tức của chính quyền địa phương")
 
 
-@pytest.mark.parametrize("table", ["articles", "news", "portals", "crawl_runs", "article_versions"])
+@pytest.mark.parametrize("table", ["articles", "news", "portals", "crawl_runs", "article_versions", "portal_health"])
 def test_every_column_has_a_description(datasette, table):
     meta = get_json(datasette + "/-/metadata.json")["databases"]["archive"]["tables"][table]["columns"]
     columns = get_json(datasette + f"/archive/{table}.json?_shape=objects&_size=1")["columns"]

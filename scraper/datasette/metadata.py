@@ -80,6 +80,39 @@ OTHER_TABLES = {
             "error_summary": "Errors by kind.",
             "stats": "All Scrapy stats of the run, as JSON.",
             "resumed_requests": "Requests taken over from an earlier crawl of the portal that was killed or stopped (0: a fresh crawl).",
+            "articles_found": "Articles the run found on the portal, stored or already archived (0 where there used to be some: an empty listing).",
+            "extract_failures": "Pages that should have been articles and could not be read as one (not an article, extraction over its time limit).",
+            "articles_without_date": "Articles stored by the run (new or changed) with no publication date.",
+            "articles_without_author": "Articles stored by the run (new or changed) with no byline.",
+        },
+    },
+    "portal_health": {
+        "description": "Each portal's health from its crawls, as `govnews report` prints it: a non-empty alert means it broke, "
+                       "emptied or went quiet. The baseline is the portal's own ok runs in the 28 days before its last run.",
+        "columns": {
+            "portal_id": "The portal (portals.id).",
+            "name": "The portal's name.",
+            "province": "Its province.",
+            "level": "province, district or commune.",
+            "registry_status": "Its status in the registry (offline portals are not crawled and never alerted).",
+            "last_ok_at": "When its last ok crawl ended (ISO 8601, UTC).",
+            "last_run_at": "When its last crawl ended, ok or not.",
+            "last_run_status": "ok or failed.",
+            "last_run_pages": "Pages the last crawl fetched.",
+            "last_run_new": "Articles the last crawl stored for the first time.",
+            "last_run_found": "Articles the last crawl found, new or already archived.",
+            "baseline_new_per_run": "New articles per ok run in the 28 days before the last run.",
+            "baseline_found_per_run": "Articles found per ok run in the 28 days before the last run.",
+            "baseline_runs": "How many ok runs the baseline averages.",
+            "new_28d": "New articles stored in the last 28 days.",
+            "new_prev_28d": "New articles stored in the 28 days before those.",
+            "error_rate": "The last run's errors over its pages.",
+            "extract_failure_rate": "The last run's pages that could not be read as articles, over its pages.",
+            "no_date_share_28d": "Share of the articles stored in the last 28 days without a publication date.",
+            "no_author_share_28d": "Share of the articles stored in the last 28 days without a byline.",
+            "last_run_errors": "The last run's errors by kind.",
+            "last_run_finish_reason": "Why the last run ended (finished, closespider_*, shutdown).",
+            "alert": "Empty when healthy; else the first of: never crawled, broken, empty, errors, extraction failing, quiet, stale.",
         },
     },
     "portal_status_history": {
@@ -185,7 +218,8 @@ def data_dictionary_markdown() -> str:
         "",
     ]
     tables = build_metadata("archive")["databases"]["archive"]["tables"]
-    for name in ("articles", "news", "portals", "crawl_runs", "article_versions", "attachments", "url_aliases", "portal_status_history"):
+    for name in ("articles", "news", "portals", "crawl_runs", "portal_health", "article_versions", "attachments", "url_aliases",
+                 "portal_status_history"):
         table = tables[name]
         lines += [f"## {name}", "", table["description"], ""]
         columns = table.get("columns", {})

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from scraper.demo.sites import ReplicaSite
+from scraper.demo.sites import Reply, ReplicaSite
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,9 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             site.log(method, self.path, self.headers.get("User-Agent", ""))
             parts = urlsplit(self.path)
-            if hasattr(site, "handle_request"):  # services that read request headers (Range)
+            if site.failing:  # broken on purpose: every request answers with this status
+                reply = Reply(site.failing, b"<html><body><h1>Server Error</h1></body></html>")
+            elif hasattr(site, "handle_request"):  # services that read request headers (Range)
                 reply = site.handle_request(method, parts.path, parse_qs(parts.query), self.headers)
             elif method == "POST" and hasattr(site, "handle_post"):
                 reply = site.handle_post(parts.path, body)

@@ -125,6 +125,7 @@ class ReplicaSite:
         self.base_url = ""  # set by the server once it listens
         self.requests: list[str] = []
         self.user_agents: set[str] = set()
+        self.failing = 0  # an HTTP status every request answers with (a portal broken on purpose); 0: none
         self._lock = threading.Lock()
 
     def edit(self, article_id: int, paragraphs: list[str]) -> None:
