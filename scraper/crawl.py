@@ -168,6 +168,10 @@ def crawl_portal(process: CrawlerProcess, portal: Portal, detected: str | None =
                 archive = Archive(process.settings["ARCHIVE_DB_PATH"])
                 archive.record_detection(portal.id, detection.family, detection.evidence)
                 archive.close()
+            # The family's crawler has downloader slots of its own: keep the host's delay across the two.
+            from twisted.internet import reactor, task
+
+            yield task.deferLater(reactor, process.settings.getfloat("DOWNLOAD_DELAY"), lambda: None)
         yield process.crawl(spider, portal=portal)
 
     return chain()

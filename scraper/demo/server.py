@@ -37,6 +37,8 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             if site.failing:  # broken on purpose: every request answers with this status
                 reply = Reply(site.failing, b"<html><body><h1>Server Error</h1></body></html>")
+            elif site.moved_to:  # the portal moved: everything redirects, path kept
+                reply = Reply(301, b"", headers=(("Location", site.moved_to + self.path),))
             elif hasattr(site, "handle_request"):  # services that read request headers (Range)
                 reply = site.handle_request(method, parts.path, parse_qs(parts.query), self.headers)
             elif method == "POST" and hasattr(site, "handle_post"):

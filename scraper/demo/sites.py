@@ -13,6 +13,7 @@ import html
 import json
 import re
 import threading
+import time
 import tomllib
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -126,6 +127,8 @@ class ReplicaSite:
         self.requests: list[str] = []
         self.user_agents: set[str] = set()
         self.failing = 0  # an HTTP status every request answers with (a portal broken on purpose); 0: none
+        self.moved_to = ""  # a base URL every request is redirected to (301), path kept; "": none
+        self.request_times: list[float] = []  # time.monotonic() of each request, as logged
         self._lock = threading.Lock()
 
     def edit(self, article_id: int, paragraphs: list[str]) -> None:
@@ -139,6 +142,7 @@ class ReplicaSite:
     def log(self, method: str, target: str, user_agent: str = "") -> None:
         """Record one request, as a server access log would."""
         with self._lock:
+            self.request_times.append(time.monotonic())
             self.requests.append(f"{method} {target}")
             self.user_agents.add(user_agent)
 
