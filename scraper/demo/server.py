@@ -35,9 +35,9 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             site.log(method, self.path, self.headers.get("User-Agent", ""))
             parts = urlsplit(self.path)
-            if site.failing:  # broken on purpose: every request answers with this status
+            if getattr(site, "failing", 0):  # broken on purpose: every request answers with this status
                 reply = Reply(site.failing, b"<html><body><h1>Server Error</h1></body></html>")
-            elif site.moved_to:  # the portal moved: everything redirects, path kept
+            elif getattr(site, "moved_to", ""):  # the portal moved: everything redirects, path kept
                 reply = Reply(301, b"", headers=(("Location", site.moved_to + self.path),))
             elif hasattr(site, "handle_request"):  # services that read request headers (Range)
                 reply = site.handle_request(method, parts.path, parse_qs(parts.query), self.headers)
