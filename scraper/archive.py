@@ -54,11 +54,15 @@ class Archive:
             conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
         self.db = Database(conn)
         if not readonly:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            migrations.apply(self.db)
-            self._follow_canonical_version()
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                migrations.apply(self.db)
+                self._follow_canonical_version()
+            except BaseException:
+                conn.close()  # a refused archive leaves no open handle (and no -wal beside a temporary copy)
+                raise
 
     def _follow_canonical_version(self) -> None:
         """Re-canonicalize rows written under an older canonical_url() (see scraper/recanonical.py)."""

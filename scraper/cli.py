@@ -8,6 +8,7 @@ import logging
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import click
@@ -77,8 +78,6 @@ def choose_portals(registry: str, portal_ids: tuple[str, ...], all_: bool, inclu
 
 def crawl_and_report(portals, db_path: str, registry: str, overrides: dict, each_portal: bool = True) -> bool:
     """Crawl, print a line per portal (when each_portal) and the run's summary line; return whether every run was ok."""
-    import time
-
     from scraper.crawl import crawl_settings, run_crawl
 
     started = time.monotonic()
@@ -381,24 +380,18 @@ def report(db_path, fmt, fail_on_alert) -> None:
     \b
         govnews report --db /srv/govnews/archive.db --fail-on-alert
     """
+    from scraper.export import write_rows
     from scraper.health import health_table, portal_health
 
     try:
-        rows = portal_health(db_path)
+        columns, rows = portal_health(db_path)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     out = _stdout("utf-8")
-    if fmt == "json":
-        json.dump(rows, out, ensure_ascii=False, indent=1)
-        out.write("\n")
-    elif fmt == "csv":
-        import csv
-
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["portal_id"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
+    if fmt == "text":
         out.write(health_table(rows) + "\n")
+    else:
+        write_rows(rows, fmt, out, columns)
     out.flush()
     if fail_on_alert and any(row["alert"] for row in rows):
         sys.exit(1)

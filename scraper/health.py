@@ -21,13 +21,15 @@ COLUMNS = [
 ]
 
 
-def portal_health(db_path: str | Path) -> list[dict]:
-    """Return the portal_health rows of an archive, alerts first, then by portal id."""
+def portal_health(db_path: str | Path) -> tuple[list[str], list[dict]]:
+    """Return the portal_health columns and rows of an archive, alerts first, then by portal id."""
     if not Path(db_path).exists():
         raise FileNotFoundError(f"{db_path}: no archive here (run `govnews crawl` first)")
     archive = Archive(db_path)  # migrates an archive written by an older govnews
     try:
-        return list(archive.db.query("SELECT * FROM portal_health ORDER BY alert = '', portal_id"))
+        cursor = archive.db.execute("SELECT * FROM portal_health ORDER BY alert = '', portal_id")
+        columns = [d[0] for d in cursor.description]
+        return columns, [dict(zip(columns, row)) for row in cursor]
     finally:
         archive.close()
 

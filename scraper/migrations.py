@@ -202,7 +202,6 @@ def m012_folded_search(db: Database) -> None:
     db["articles"].create_index(["source"], if_not_exists=True)
 
 
-
 @migrations()
 def m013_news_newest_first_by_portal(db: Database) -> None:
     """Index each portal's articles by search_key: the news page lists newest first by it (with or without a search)."""
@@ -227,6 +226,7 @@ def m014_portal_health(db: Database) -> None:
     db["crawl_runs"].create_index(["portal_id", "finished_at"], if_not_exists=True)
     db.create_view("portal_health", PORTAL_HEALTH_VIEW)
 
+
 # What researchers browse: each article with its portal's province and level, the facets derived
 # from its date and byline, and its provenance.
 # portal_id is read from portals, so that grouping by it starts from the (few) portals and counts
@@ -246,7 +246,11 @@ FROM articles a JOIN portals p ON p.id = a.portal_id"""
 # went blank or changed shape); errors (over half the last run's pages); extraction failing (over
 # half the last run's pages could not be read as articles); quiet (no new article in 28 days after
 # some in the 28 before); stale (no ok run in 7 days). Offline portals are not crawled and not alerted.
-PORTAL_HEALTH_VIEW = """WITH runs AS (
+PORTAL_HEALTH_VIEW = """WITH since AS (
+    SELECT strftime('%Y-%m-%dT%H:%M:%S', 'now', '-7 days') AS d7,
+           strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days') AS d28,
+           strftime('%Y-%m-%dT%H:%M:%S', 'now', '-56 days') AS d56
+), runs AS (
     SELECT * FROM crawl_runs WHERE spider NOT IN ('detect', 'check', 'recover')
 ), last AS (
     SELECT r.* FROM runs r WHERE r.id = (SELECT max(id) FROM runs WHERE portal_id = r.portal_id)
@@ -257,14 +261,12 @@ PORTAL_HEALTH_VIEW = """WITH runs AS (
     GROUP BY r.portal_id
 ), windows AS (
     SELECT portal_id, max(CASE WHEN status = 'ok' THEN finished_at END) AS last_ok_at,
-           sum(CASE WHEN finished_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days') THEN articles_new ELSE 0 END) AS new_28d,
-           sum(CASE WHEN finished_at < strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days')
-                     AND finished_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-56 days') THEN articles_new ELSE 0 END) AS new_prev_28d,
-           sum(CASE WHEN finished_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days')
-                    THEN coalesce(articles_new, 0) + coalesce(articles_changed, 0) ELSE 0 END) AS stored_28d,
-           sum(CASE WHEN finished_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days') THEN articles_without_date END) AS no_date_28d,
-           sum(CASE WHEN finished_at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-28 days') THEN articles_without_author END) AS no_author_28d
-    FROM runs GROUP BY portal_id
+           sum(CASE WHEN recent THEN articles_new ELSE 0 END) AS new_28d,
+           sum(CASE WHEN NOT recent AND finished_at >= d56 THEN articles_new ELSE 0 END) AS new_prev_28d,
+           sum(CASE WHEN recent THEN coalesce(articles_new, 0) + coalesce(articles_changed, 0) ELSE 0 END) AS stored_28d,
+           sum(CASE WHEN recent THEN articles_without_date END) AS no_date_28d,
+           sum(CASE WHEN recent THEN articles_without_author END) AS no_author_28d
+    FROM (SELECT runs.*, finished_at >= d28 AS recent, d56 FROM runs, since) GROUP BY portal_id
 ), health AS (
     SELECT p.id AS portal_id, p.name, p.province, p.level, p.status AS registry_status,
            w.last_ok_at, l.finished_at AS last_run_at, l.status AS last_run_status,
@@ -279,7 +281,7 @@ PORTAL_HEALTH_VIEW = """WITH runs AS (
     FROM portals p LEFT JOIN last l ON l.portal_id = p.id LEFT JOIN baseline b ON b.portal_id = p.id
          LEFT JOIN windows w ON w.portal_id = p.id
 )
-SELECT *, CASE
+SELECT health.*, CASE
     WHEN registry_status = 'offline' THEN ''
     WHEN last_run_at IS NULL THEN 'never crawled'
     WHEN last_run_status != 'ok' THEN 'broken: ' || coalesce(nullif(last_run_errors, ''), last_run_finish_reason)
@@ -288,6 +290,6 @@ SELECT *, CASE
     WHEN error_rate > 0.5 THEN 'errors: ' || last_run_errors
     WHEN extract_failure_rate > 0.5 THEN 'extraction failing: ' || (extract_failure_rate * 100) || ' % of pages'
     WHEN new_28d = 0 AND new_prev_28d > 0 THEN 'quiet: no new article in 28 days (' || new_prev_28d || ' the 28 before)'
-    WHEN last_ok_at < strftime('%Y-%m-%dT%H:%M:%S', 'now', '-7 days') THEN 'stale: no ok crawl since ' || last_ok_at
+    WHEN last_ok_at < d7 THEN 'stale: no ok crawl since ' || last_ok_at
     ELSE '' END AS alert
-FROM health"""
+FROM health, since"""

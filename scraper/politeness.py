@@ -75,4 +75,3 @@ class RetryAfterMiddleware(RetryMiddleware):
         if slot is not None and slot.delay:
             # Scrapy waits `delay - (monotonic() - lastseen)` before the slot's next request
             slot.lastseen = max(slot.lastseen, time.monotonic() + wait - slot.delay)
-

@@ -49,7 +49,8 @@ def publish_snapshot(source: str | Path, target: str | Path) -> Snapshot:
         articles = _prepare(partial)
         os.replace(partial, target)
     finally:
-        partial.unlink(missing_ok=True)
+        for leftover in ("", "-wal", "-shm", "-journal"):
+            partial.with_name(partial.name + leftover).unlink(missing_ok=True)
     return Snapshot(target, articles, target.stat().st_size, time.monotonic() - started)
 
 
@@ -62,7 +63,7 @@ def _prepare(path: Path) -> int:
 
     try:
         Archive(path).close()  # migrations (indexes the served pages need) apply to the copy
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, RuntimeError) as exc:  # RuntimeError: written by a newer govnews
         raise SnapshotError(f"schema upgrade: {exc}; the published snapshot is unchanged") from None
     conn = sqlite3.connect(path)
     try:

@@ -103,3 +103,15 @@ def test_a_snapshot_of_an_older_archive_gets_this_versions_schema(archive, tmp_p
     run_govnews("publish", "--db", str(older), "--to", str(target), cwd=tmp_path)
     index = "SELECT count(*) FROM sqlite_master WHERE name = 'idx_articles_portal_id_search_key'"
     assert (rows(target, index)[0][0], rows(older, index)[0][0]) == (1, 0)
+
+
+def test_an_archive_from_a_newer_govnews_is_refused_in_one_line(archive, tmp_path):
+    newer = tmp_path / "newer.db"
+    shutil.copy(archive["db"], newer)
+    conn = sqlite3.connect(newer)
+    with conn:
+        conn.execute("UPDATE archive_meta SET value = '999' WHERE key = 'canonical_version'")
+    conn.close()
+    result = run_govnews("publish", "--db", str(newer), "--to", str(tmp_path / "public.db"), cwd=tmp_path)
+    assert (result.returncode, result.stderr.count("\n"), "written by a newer govnews" in result.stderr,
+            [p.name for p in tmp_path.iterdir() if "public" in p.name]) == (1, 1, True, [])
