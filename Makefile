@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
+REDIS    := /usr/bin/redis-server
 
 .PHONY: demo test bench clean venv
 
@@ -25,7 +26,12 @@ $(CHROMIUM):
 	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo -E ) apt-get install -y -qq chromium
 
-test: $(STAMP) $(CHROMIUM)
+# The scale-out tests start Debian's redis-server on loopback (scrapy-redis's queue and the writer's list).
+$(REDIS):
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo -E ) apt-get install -y -qq redis-server
+
+test: $(STAMP) $(CHROMIUM) $(REDIS)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -278,6 +278,12 @@ class Archive:
         with self.db.atomic():
             self.db["crawl_runs"].insert(run)
 
+    def replace_run(self, run: dict) -> None:
+        """Write a portal's crawl_runs row of a run, in place of the one written before (scale-out merges)."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM crawl_runs WHERE run_id = ? AND portal_id = ?", [run["run_id"], run["portal_id"]])
+            self.db["crawl_runs"].insert(run)
+
     # --- reading ---------------------------------------------------------------------------
 
     def known_urls(self, portal_id: str, before: str | None = None) -> set[str]:

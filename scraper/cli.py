@@ -108,7 +108,10 @@ def report_runs(rows: list[dict], each_portal: bool = True, seconds: float | Non
 @click.option("--log-file", default=None, type=click.Path(dir_okay=False),
               help="Write the log to this file, rotated at 10 MB (5 kept), instead of stderr")
 @click.option("--verbose", "-v", is_flag=True, help="A line per portal even when not on a terminal")
-def crawl(portal_ids, all_, registry, db_path, overrides, log_file, verbose) -> None:
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Work as a scale-out worker: share the run's queue in Redis, send items to `govnews ingest`")
+@click.option("--run-id", default=None, help="With --redis: the run the workers share [today's UTC date]")
+def crawl(portal_ids, all_, registry, db_path, overrides, log_file, verbose, redis_url, run_id) -> None:
     """Crawl portals and store new or changed articles.
 
     One crawl per archive at a time: a start that finds another crawl of the same --db running
@@ -121,6 +124,11 @@ def crawl(portal_ids, all_, registry, db_path, overrides, log_file, verbose) -> 
     \b
         govnews crawl --portal can-tho.vinh-thanh --set DOWNLOAD_DELAY=5
         govnews crawl --all --db /srv/govnews/archive.db --log-file /srv/govnews/logs/crawl.log
+        govnews crawl --all --redis redis://crawl-queue:6379/0     # one of N workers (docs/scale-out.md)
+
+    With --redis the worker neither reads nor writes --db and takes no lock: any number of workers
+    share the run; `govnews ingest` is the one writer. Exits 1 when any of its portal runs did not
+    finish (killed, out of budget, an exception), 2 when Redis or the writer cannot be reached.
     """
     from scraper.crawl import default_registry
     from scraper.unattended import CrawlRunning, crawl_lock, log_to_file
@@ -136,6 +144,9 @@ def crawl(portal_ids, all_, registry, db_path, overrides, log_file, verbose) -> 
         if not log_file:
             settings.setdefault("LOG_LEVEL", "WARNING")
     settings.setdefault("ARCHIVE_PROGRESS_PORTALS", len(portals))
+    if redis_url:
+        work_for_redis(portals, registry, settings, redis_url, run_id, each_portal=verbose or sys.stdout.isatty())
+        return
     try:
         with crawl_lock(db_path):
             ok = crawl_and_report(portals, db_path, registry, settings, each_portal=verbose or sys.stdout.isatty())
@@ -146,6 +157,69 @@ def crawl(portal_ids, all_, registry, db_path, overrides, log_file, verbose) -> 
         return
     if not ok:
         sys.exit(1)
+
+
+def work_for_redis(portals, registry: str, overrides: dict, redis_url: str, run_id: str | None, each_portal: bool) -> None:
+    """Crawl as a scale-out worker; print a line per portal (when each_portal) and the summary; exit 1 on a failed run."""
+    from scraper.crawl import crawl_settings, run_worker, worker_settings
+    from scraper.distributed import RedisUnavailable, default_run_id, worker_summary
+
+    started = time.monotonic()
+    settings = worker_settings(crawl_settings("", registry, overrides), redis_url, run_id or default_run_id())
+    try:
+        rows = run_worker(portals, settings)
+    except RedisUnavailable as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    if each_portal:
+        for row in rows:
+            click.echo(f"{row['portal_id']}: {row['status']} ({row['finish_reason']}): {row['pages_fetched']} pages, "
+                       f"{row['sent']} items sent, {row['errors']} errors")
+    click.echo(worker_summary(rows, settings["ARCHIVE_WORKER_ID"], time.monotonic() - started))
+    if any(row["status"] != "ok" for row in rows):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--redis", "redis_url", required=True, metavar="URL", help="The Redis the workers send to")
+@DB_OPTION
+@click.option("--until-idle", type=float, default=None, metavar="SECONDS",
+              help="Exit once no item came and no worker lived for this long [run until stopped]")
+@click.option("--log-file", default=None, type=click.Path(dir_okay=False),
+              help="Write the log to this file, rotated at 10 MB (5 kept), instead of stderr")
+def ingest(redis_url, db_path, until_idle, log_file) -> None:
+    """Store what scale-out workers crawl: the one process that writes the archive.
+
+    Publishes what the archive holds (archived URLs per portal, detected families) so that the
+    workers fetch no archived article again, then stores the workers' items in the order they
+    were sent and merges each portal's run into one crawl_runs row. Holds the archive's crawl lock,
+    so no `govnews crawl` writes beside it. Stops on SIGTERM or Ctrl-C after the item in hand.
+
+    \b
+        govnews ingest --redis redis://localhost:6379/0 --db /srv/govnews/archive.db
+    """
+    from scraper import settings as defaults
+    from scraper.archive import Archive
+    from scraper.distributed import RedisUnavailable, Writer, connect, ingest_summary
+    from scraper.unattended import CrawlRunning, crawl_lock, log_to_file
+
+    if log_file:
+        log_to_file(log_file, "INFO")
+    started = time.monotonic()
+    try:
+        server = connect(redis_url)
+        with crawl_lock(db_path):
+            archive = Archive(db_path)
+            try:
+                writer = Writer(server, archive)
+                writer.publish(defaults.ARCHIVE_DETECT_MAX_AGE_DAYS)
+                totals = writer.run(until_idle)
+            finally:
+                archive.close()
+    except (RedisUnavailable, CrawlRunning) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(ingest_summary(totals, len(writer.runs), time.monotonic() - started))
 
 
 @cli.command()

@@ -150,32 +150,136 @@ def run_checks(portals: list[Portal], settings: Settings) -> dict:
     return {pid: crawler.spider.reachability for pid, crawler in crawlers.items()}
 
 
-def crawl_portal(process: CrawlerProcess, portal: Portal, detected: str | None = None):
-    """Crawl one portal; for `auto`, use the recent detection or detect the family first."""
+def crawl_portal(process: CrawlerProcess, portal: Portal, detected: str | None = None, server=None):
+    """Crawl one portal; for `auto`, use the recent detection or detect the family first.
+
+    With server (a scale-out worker's Redis), one worker of the run detects; the others wait for its word.
+    """
     from twisted.internet import defer
 
     @defer.inlineCallbacks
     def chain():
         spider = portal.spider_name
-        if portal.family == "auto" and detected:
+        if portal.family == "auto" and server is not None:
+            spider = yield shared_detection(process, portal, server)
+        elif portal.family == "auto" and detected:
             spider = spider_for_family(detected)
             logger.info("%s: family %s (detected earlier)", portal.id, detected)
         elif portal.family == "auto":
-            crawler = process.create_crawler("detect")
-            yield process.crawl(crawler, portal=portal)
-            detection = crawler.spider.detection
+            detection = yield detect(process, portal)
             spider = spider_for_family(detection.family)
             if detection.score:  # an unreachable home page is not a detection
                 archive = Archive(process.settings["ARCHIVE_DB_PATH"])
                 archive.record_detection(portal.id, detection.family, detection.evidence)
                 archive.close()
-            # The family's crawler has downloader slots of its own: keep the host's delay across the two.
-            from twisted.internet import reactor, task
-
-            yield task.deferLater(reactor, process.settings.getfloat("DOWNLOAD_DELAY"), lambda: None)
         yield process.crawl(spider, portal=portal)
 
     return chain()
+
+
+def detect(process: CrawlerProcess, portal: Portal):
+    """Fetch the portal's home page and return (in a Deferred) its Detection, once the host's delay has passed.
+
+    The family's crawler has downloader slots of its own: the delay holds across the two crawls.
+    """
+    from twisted.internet import defer, reactor, task
+
+    @defer.inlineCallbacks
+    def run():
+        crawler = process.create_crawler("detect")
+        yield process.crawl(crawler, portal=portal)
+        yield task.deferLater(reactor, process.settings.getfloat("DOWNLOAD_DELAY"), lambda: None)
+        return crawler.spider.detection
+
+    return run()
+
+
+def shared_detection(process: CrawlerProcess, portal: Portal, server):
+    """Return (in a Deferred) the spider of an `auto` portal on a scale-out worker.
+
+    The archive's recent detection (published by the writer) or this run's counts; else the first
+    worker to claim the portal detects, and the others wait for what it found.
+    """
+    from twisted.internet import defer, reactor, task
+
+    from scraper.distributed import DETECT_WAIT, RunKeys, claim_detection, share_detection, shared_family
+
+    keys = RunKeys(process.settings["ARCHIVE_RUN_ID"], portal.id)
+
+    @defer.inlineCallbacks
+    def run():
+        family = shared_family(server, keys)
+        if family is None and claim_detection(server, keys, process.settings["ARCHIVE_WORKER_ID"]):
+            detection = yield detect(process, portal)
+            share_detection(server, keys, detection.family, detection.evidence, detection.score)
+            family = detection.family
+        deadline = reactor.seconds() + DETECT_WAIT
+        while family is None and reactor.seconds() < deadline:
+            yield task.deferLater(reactor, 0.5, lambda: None)
+            family = shared_family(server, keys)
+        if family is None:
+            logger.warning("%s: no worker told the family in %d s; crawling with generic", portal.id, DETECT_WAIT)
+            family = "generic"
+        return spider_for_family(family)
+
+    return run()
+
+
+def worker_settings(settings: Settings, redis_url: str, run_id: str) -> Settings:
+    """Return the settings of a scale-out worker: scrapy-redis's scheduler and duplicate filter, items
+    sent to the writer, no archive read or written.
+
+    Set at project priority: the home-page looks (detect) keep their own plain scheduler, and
+    --set still overrides everything.
+    """
+    from scraper.distributed import new_worker_id
+
+    settings = settings.copy()
+    for name, value in {"ARCHIVE_REDIS_URL": redis_url, "REDIS_URL": redis_url, "ARCHIVE_RUN_ID": run_id,
+                        "ARCHIVE_WORKER_ID": new_worker_id()}.items():
+        settings.set(name, value, priority="cmdline")
+    worker = {
+        "SCHEDULER": "scraper.distributed.PortalScheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "ITEM_PIPELINES": {"pipelines.normalize.NormalizePipeline": 100, "pipelines.dedupe.DedupePipeline": 200,
+                           "pipelines.redis_queue.RedisQueuePipeline": 300},
+        "EXTENSIONS": {"scraper.distributed.RunReporter": 500, "scraper.progress.ProgressLine": 510},
+        # the run's queue in Redis outlives a killed worker; the archive's frontier is the writer's
+        "SPIDER_MIDDLEWARES": {"scraper.frontier.FrontierMiddleware": None},
+        "ARCHIVE_FRONTIER_ENABLED": False,
+    }
+    for name, value in worker.items():
+        settings.set(name, value, priority="project")
+    # A worker takes from the run's queue only what it can download at once: Scrapy's engine pulls
+    # requests while the downloader has room for CONCURRENT_REQUESTS, and a crawler is one portal,
+    # so a larger number would hoard the portal's queue in one worker's downloader.
+    settings.set("CONCURRENT_REQUESTS", max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")), priority="cmdline")
+    return settings
+
+
+def run_worker(portals: list[Portal], settings: Settings) -> list[dict]:
+    """Crawl the portals as one scale-out worker; return this worker's rows (pages, items sent, errors).
+
+    Raises RedisUnavailable when Redis cannot be reached or no writer has published the archive.
+    """
+    from scraper.distributed import Heartbeat, RunReporter, connect, require_writer
+
+    server = connect(settings["ARCHIVE_REDIS_URL"])
+    require_writer(server, settings["ARCHIVE_REDIS_URL"])
+    heartbeat = Heartbeat(server, settings["ARCHIVE_WORKER_ID"])
+    RunReporter.worker_rows = []
+    process = CrawlerProcess(settings)
+    chains = [crawl_portal(process, portal, server=server) for portal in portals]
+    from twisted.internet import defer, reactor  # only once the first crawl has installed Scrapy's reactor
+
+    reactor.callWhenRunning(heartbeat.start)
+    defer.DeferredList(chains).addBoth(lambda _: reactor.stop())
+    try:
+        process.start(stop_after_crawl=False)
+    finally:
+        heartbeat.stop()
+        shutdown_pool()
+    return list(RunReporter.worker_rows)
 
 
 def runs_of(db_path: str, run_id: str, portals: list[Portal]) -> list[dict]:

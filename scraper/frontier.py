@@ -42,18 +42,28 @@ REFETCH_KEY = "refetch_archived"  # request meta: fetch even when the URL's arti
 
 def request_record(request: Request, spider) -> str:
     """Return a request as JSON text that request_from_record() turns back into the same request."""
-    record = request.to_dict(spider=spider)
+    return dumps_request_dict(request.to_dict(spider=spider))
+
+
+def request_from_record(record: str, spider) -> Request:
+    """Return the request a frontier row holds, with its callbacks bound to the spider."""
+    return request_from_dict(loads_request_dict(record), spider=spider)
+
+
+def dumps_request_dict(record: dict) -> str:
+    """Return Request.to_dict()'s dict as JSON text: headers as latin-1 text, body in base64, JSON meta only."""
+    record = dict(record)
     record["headers"] = {_text(name): [_text(v) for v in values] for name, values in record["headers"].items()}
     record["body"] = base64.b64encode(record["body"]).decode("ascii")
     record["meta"] = {key: value for key, value in record["meta"].items() if _is_json(value)}
     return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
 
-def request_from_record(record: str, spider) -> Request:
-    """Return the request a frontier row holds, with its callbacks bound to the spider."""
+def loads_request_dict(record: str | bytes) -> dict:
+    """Return the dict dumps_request_dict() wrote, ready for request_from_dict()."""
     data = json.loads(record)
     data["body"] = base64.b64decode(data["body"])
-    return request_from_dict(data, spider=spider)
+    return data
 
 
 def _text(value: bytes | str) -> str:

@@ -75,3 +75,77 @@ class RetryAfterMiddleware(RetryMiddleware):
         if slot is not None and slot.delay:
             # Scrapy waits `delay - (monotonic() - lastseen)` before the slot's next request
             slot.lastseen = max(slot.lastseen, time.monotonic() + wait - slot.delay)
+
+
+class ServerGate:
+    """Requests to one server start at least DOWNLOAD_DELAY apart, whichever crawler sends them.
+
+    Scrapy keeps its delay per downloader slot, and every portal has a crawler (and slots) of its
+    own: portals that share a server (many communes of a province on one VNPT host) would each get
+    the full rate. This downloader middleware holds a gate per server that every crawler of the
+    process shares, and on scale-out workers every worker (the gate is a Redis key that expires
+    after the delay: SET NX PX). The server is the IP address when CONCURRENT_REQUESTS_PER_IP is
+    set (Scrapy's per-IP slots), else host and port. Off with ARCHIVE_SERVER_GATE = False or no delay.
+    """
+
+    gates: dict[str, float] = {}  # server -> monotonic time its next request may start (this process)
+
+    def __init__(self, crawler):
+        from scrapy.exceptions import NotConfigured
+
+        settings = crawler.settings
+        self.interval = settings.getfloat("DOWNLOAD_DELAY")
+        if not settings.getbool("ARCHIVE_SERVER_GATE") or self.interval <= 0:
+            raise NotConfigured("no delay between requests to hold")
+        self.per_ip = settings.getint("CONCURRENT_REQUESTS_PER_IP") > 0
+        self.redis = None
+        if settings.get("ARCHIVE_REDIS_URL"):
+            from scraper.distributed import connect
+
+            self.redis = connect(settings["ARCHIVE_REDIS_URL"])
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        from twisted.internet import reactor, task
+
+        server = await self.server_of(request)
+        waited = 0.0
+        while (wait := self.claim(server)) > 0:
+            waited += wait
+            await deferred_to_future(task.deferLater(reactor, wait))
+        if waited:
+            self.stats.inc_value("archive/server_gate/waits")
+
+    async def server_of(self, request: Request) -> str:
+        """Return the key of the server a request goes to: its IP address (per-IP politeness) or host:port."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(request.url)
+        if not self.per_ip:
+            return parts.netloc.lower()
+        from twisted.internet import reactor
+
+        try:  # Scrapy's resolver, with its DNS cache; the download resolves the same name
+            return await deferred_to_future(reactor.resolve(parts.hostname or ""))
+        except Exception:  # unresolvable: the download fails with its own error; gate by name meanwhile
+            return (parts.hostname or "").lower()
+
+    def claim(self, server: str) -> float:
+        """Take the server's gate and return 0, or return the seconds until it opens."""
+        if self.redis is not None:
+            from scraper.distributed import PREFIX
+
+            key = f"{PREFIX}gate:{server}"
+            if self.redis.set(key, b"1", nx=True, px=max(1, round(self.interval * 1000))):
+                return 0.0
+            return max(self.redis.pttl(key), 1) / 1000
+        now = time.monotonic()
+        opens = self.gates.get(server, 0.0)
+        if now >= opens:
+            self.gates[server] = now + self.interval
+            return 0.0
+        return opens - now

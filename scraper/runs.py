@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -41,6 +42,36 @@ def error_summary(stats: dict) -> str:
     return ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def run_row(stats: dict, reason: str, run_id: str, portal_id: str, spider: str) -> dict:
+    """Return the crawl_runs row of one portal's run from its Scrapy stats."""
+    started = stats["start_time"]
+    if isinstance(started, str):  # stats a scale-out worker sent as JSON
+        started = datetime.fromisoformat(started)
+    return {
+        "run_id": run_id,
+        "portal_id": portal_id,
+        "spider": spider,
+        "started_at": started.replace(microsecond=0).isoformat(),
+        "finished_at": utc_now(),
+        "status": run_status(stats, reason),
+        "finish_reason": reason,
+        "pages_fetched": stats.get("response_received_count", 0),
+        "articles_new": stats.get("archive/articles_new", 0),
+        "articles_unchanged": stats.get("archive/articles_unchanged", 0),
+        "articles_changed": stats.get("archive/articles_changed", 0),
+        "articles_gone": stats.get("archive/articles_gone", 0),
+        "skipped": sum(v for k, v in stats.items() if k.startswith("archive/skipped/")),
+        "errors": sum(v for k, v in stats.items() if k.startswith("archive/errors/")),
+        "error_summary": error_summary(stats),
+        "resumed_requests": stats.get("archive/frontier/resumed", 0),
+        "articles_found": sum(stats.get(f"archive/{key}", 0) for key in FOUND),
+        "extract_failures": sum(stats.get(f"archive/skipped/{why}", 0) for why in EXTRACT_FAILURES),
+        "articles_without_date": stats.get("archive/stored_without_date", 0),
+        "articles_without_author": stats.get("archive/stored_without_author", 0),
+        "stats": json.dumps(stats, default=str, ensure_ascii=False, sort_keys=True),
+    }
+
+
 class CrawlRunRecorder:
     """Record each portal run in the archive's crawl_runs table."""
 
@@ -58,29 +89,7 @@ class CrawlRunRecorder:
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
         portal_id = getattr(getattr(spider, "portal", None), "id", spider.name)
-        row = {
-            "run_id": self.run_id,
-            "portal_id": portal_id,
-            "spider": spider.name,
-            "started_at": stats["start_time"].replace(microsecond=0).isoformat(),
-            "finished_at": utc_now(),
-            "status": run_status(stats, reason),
-            "finish_reason": reason,
-            "pages_fetched": stats.get("response_received_count", 0),
-            "articles_new": stats.get("archive/articles_new", 0),
-            "articles_unchanged": stats.get("archive/articles_unchanged", 0),
-            "articles_changed": stats.get("archive/articles_changed", 0),
-            "articles_gone": stats.get("archive/articles_gone", 0),
-            "skipped": sum(v for k, v in stats.items() if k.startswith("archive/skipped/")),
-            "errors": sum(v for k, v in stats.items() if k.startswith("archive/errors/")),
-            "error_summary": error_summary(stats),
-            "resumed_requests": stats.get("archive/frontier/resumed", 0),
-            "articles_found": sum(stats.get(f"archive/{key}", 0) for key in FOUND),
-            "extract_failures": sum(stats.get(f"archive/skipped/{reason}", 0) for reason in EXTRACT_FAILURES),
-            "articles_without_date": stats.get("archive/stored_without_date", 0),
-            "articles_without_author": stats.get("archive/stored_without_author", 0),
-            "stats": json.dumps(stats, default=str, ensure_ascii=False, sort_keys=True),
-        }
+        row = run_row(stats, reason, self.run_id, portal_id, spider.name)
         archive = Archive(self.db_path)
         try:
             archive.record_run(row)

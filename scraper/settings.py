@@ -14,6 +14,8 @@ NEWSPIDER_MODULE = "spiders"
 ARCHIVE_DB_PATH = "archive.db"
 ARCHIVE_REGISTRY = "spiders/portals.toml"
 ARCHIVE_RUN_ID = ""  # set by `govnews crawl`; one id for all portals of one run
+ARCHIVE_REDIS_URL = ""  # `govnews crawl --redis URL`: a scale-out worker (scraper/distributed.py)
+ARCHIVE_WORKER_ID = ""  # a scale-out worker's name: host, pid, a random part
 ARCHIVE_CONTACT_URL = "https://github.com/govnews/govnews"  # operators: set your own
 ARCHIVE_MAX_PAGE_BYTES = 8 * 1024 * 1024
 ARCHIVE_MAX_PAGES = 5000  # per portal and run
@@ -50,6 +52,9 @@ CONCURRENT_REQUESTS_PER_IP = 1
 # Scrapy's default queue (DownloaderAwarePriorityQueue) refuses per-IP slots; each portal has its
 # own spider and scheduler here, so the plain priority queue loses nothing.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
+# ...but each portal's crawler has slots of its own: the server gate spaces requests to one server
+# by DOWNLOAD_DELAY across all crawlers of the process, and across scale-out workers (in Redis).
+ARCHIVE_SERVER_GATE = True
 DOWNLOAD_DELAY = 2
 # The delay is a floor: no 0.5x-1.5x jitter (we identify ourselves; we need not look random).
 RANDOMIZE_DOWNLOAD_DELAY = False
@@ -75,6 +80,8 @@ REQUEST_FINGERPRINTER_CLASS = "scraper.frontier.RangeAwareFingerprinter"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.politeness.RetryAfterMiddleware": 550,  # Scrapy's retry, waiting as 429 and 503 ask
+    # Last before the download: robots.txt and the offsite filter have let the request through.
+    "scraper.politeness.ServerGate": 960,
 }
 # Closest to the engine: it sees the requests every other middleware let through.
 SPIDER_MIDDLEWARES = {"scraper.frontier.FrontierMiddleware": 10}

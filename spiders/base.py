@@ -16,6 +16,7 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from scraper.archive import Archive, utc_now
+from scraper.distributed import SharedRun
 from scraper.extract import EXTRACTOR_VERSION, NotAnArticle
 from scraper.frontier import REFETCH_KEY, Frontier
 from scraper.items import Article, Recheck
@@ -55,16 +56,12 @@ class PortalSpider(scrapy.Spider):
         self.portal = portal
         self.hints = self.family_hints.merged(portal.hints)
         self.allowed_domains = [portal.host]
-        archive = Archive(self.settings["ARCHIVE_DB_PATH"])
-        try:
-            self.archived = archive.known_urls(portal.id)  # never fetched again as new articles
-            # Paging stops on listing pages holding only articles archived before this crawl began.
-            # A resumed crawl began before its interruption: what it stored since does not stop it.
-            started = Frontier(archive.db, portal.id).resumable_since(
-                self.settings.getfloat("ARCHIVE_FRONTIER_MAX_AGE_DAYS"))
-            self.known = archive.known_urls(portal.id, before=started) if started else self.archived
-        finally:
-            archive.close()
+        # a scale-out worker reads what the archive holds from Redis (the writer publishes it)
+        self.shared = SharedRun.from_settings(self.settings, portal.id) if self.settings.get("ARCHIVE_REDIS_URL") else None
+        if self.shared:
+            self.archived = self.known = self.shared.known_urls()
+        else:
+            self.archived, self.known = self.archive_state(portal)
         # What the interrupted run stored was requested in this run: a resumed recovery must not
         # fetch another capture of it (an uninterrupted run fetches one capture per article).
         self.requested: set[str] = self.archived - self.known
@@ -72,6 +69,19 @@ class PortalSpider(scrapy.Spider):
         self.extract_enabled = self.settings.getbool("ARCHIVE_EXTRACT_ENABLED")
         self.extract_timeout = self.settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT")
         logger.info("%s: %s spider, %d articles already archived", portal.id, self.name, len(self.archived))
+
+    def archive_state(self, portal: Portal) -> tuple[set[str], set[str]]:
+        """Return the portal's archived canonical URLs, and those archived before this crawl began."""
+        archive = Archive(self.settings["ARCHIVE_DB_PATH"])
+        try:
+            archived = archive.known_urls(portal.id)  # never fetched again as new articles
+            # Paging stops on listing pages holding only articles archived before this crawl began.
+            # A resumed crawl began before its interruption: what it stored since does not stop it.
+            started = Frontier(archive.db, portal.id).resumable_since(
+                self.settings.getfloat("ARCHIVE_FRONTIER_MAX_AGE_DAYS"))
+            return archived, (archive.known_urls(portal.id, before=started) if started else archived)
+        finally:
+            archive.close()
 
     def absolute(self, url: str) -> str:
         """Return a registry or hint URL made absolute against the portal's base URL."""
@@ -91,10 +101,16 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("archive/skipped/known")
                 continue
             # the same article behind other links: desktop and mobile cards, session ids, share links
-            if canonical in self.requested:
+            if not self.claim(canonical):
                 continue
-            self.requested.add(canonical)
             yield scrapy.Request(self.fetch_url(url), callback=self.parse_article, errback=self.on_error)
+
+    def claim(self, canonical: str) -> bool:
+        """Claim an article for this run; False when it was requested already (by any worker of the run)."""
+        if canonical in self.requested:
+            return False
+        self.requested.add(canonical)
+        return self.shared.claim(canonical) if self.shared else True
 
     def fetch_url(self, url: str) -> str:
         """Return the form of a link to fetch; families whose links carry view state strip it."""
@@ -163,7 +179,12 @@ class PortalSpider(scrapy.Spider):
     # --- re-checks of archived articles ----------------------------------------------------
 
     def recheck_requests(self) -> Iterable[scrapy.Request]:
-        """Yield conditional GETs for the archived articles due for a re-check (lowest priority)."""
+        """Yield conditional GETs for the archived articles due for a re-check (lowest priority).
+
+        Not on a scale-out worker: what is due is in the archive, which only the writer reads.
+        """
+        if self.shared:
+            return
         archive = Archive(self.settings["ARCHIVE_DB_PATH"])
         try:
             due = archive.due_for_recheck(self.portal.id, self.settings.get("ARCHIVE_RECHECK_AT") or utc_now(),

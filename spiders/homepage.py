@@ -13,8 +13,11 @@ class HomePageSpider(scrapy.Spider):
     No items, no frontier, no crawl_runs row: these are looks at a portal, not crawls of it.
     """
 
+    # A look is this process's own, even on a scale-out worker: Scrapy's scheduler, not the run's queue.
     custom_settings = {"EXTENSIONS": {"scraper.runs.CrawlRunRecorder": None}, "ITEM_PIPELINES": {},
-                       "SPIDER_MIDDLEWARES": {"scraper.frontier.FrontierMiddleware": None}}
+                       "SPIDER_MIDDLEWARES": {"scraper.frontier.FrontierMiddleware": None},
+                       "SCHEDULER": "scrapy.core.scheduler.Scheduler",
+                       "DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter"}
     home_meta: dict = {}  # request meta of the home-page request
 
     def __init__(self, portal: Portal, *args, **kwargs):

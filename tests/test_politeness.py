@@ -78,3 +78,28 @@ def test_the_moved_portal_fails_its_run_with_the_redirects_refused(polite_run):
     run = rows(polite_run["db"], "SELECT status, json_extract(stats, '$.\"offsite/filtered\"') FROM crawl_runs "
                                  "WHERE portal_id = 'test.moved'")[0]
     assert (run[0], run[1] >= 1) == ("failed", True)
+
+
+@pytest.fixture(scope="module")
+def shared_ip_run(tmp_path_factory):
+    """Two portals on one server IP (two ports of 127.0.0.11), crawled together with real-host settings."""
+    folder = tmp_path_factory.mktemp("shared-ip")
+    first = NukeVietSite("test.commune-a", "Xã A (bản sao)", "Cần Thơ", "Xã A", load_articles("articles_nukeviet"))
+    second = NukeVietSite("test.commune-b", "Xã B (bản sao)", "Cần Thơ", "Xã B", load_articles("articles_nukeviet"))
+    with ReplicaServer([first]) as a, ReplicaServer([second]) as b:
+        registry = folder / "portals.toml"
+        registry.write_text(a.registry_toml() + "\n" + b.registry_toml(), encoding="utf-8")
+        result = crawl(registry, folder / "archive.db", **REAL_HOST)
+    return {"result": result, "sites": (first, second), "db": folder / "archive.db"}
+
+
+def test_portals_on_one_server_ip_share_its_rate(shared_ip_run):
+    first, second = shared_ip_run["sites"]
+    together = sorted(first.request_times + second.request_times)
+    assert (first.base_url.split(":")[1], second.base_url.split(":")[1], len(together) > 40,
+            peak_rate(together) <= 1 / DELAY * 1.1) == ("//127.0.0.11", "//127.0.0.11", True, True), peak_rate(together)
+
+
+def test_portals_on_one_server_ip_are_both_crawled(shared_ip_run):
+    stored = dict(rows(shared_ip_run["db"], "SELECT portal_id, count(*) FROM articles GROUP BY portal_id"))
+    assert stored == {"test.commune-a": 18, "test.commune-b": 18}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -34,6 +35,7 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             site.log(method, self.path, self.headers.get("User-Agent", ""))
+            time.sleep(getattr(site, "latency", 0))  # a slow portal (services have no latency)
             parts = urlsplit(self.path)
             if getattr(site, "failing", 0):  # broken on purpose: every request answers with this status
                 reply = Reply(site.failing, b"<html><body><h1>Server Error</h1></body></html>")

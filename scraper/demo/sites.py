@@ -128,6 +128,7 @@ class ReplicaSite:
         self.user_agents: set[str] = set()
         self.failing = 0  # an HTTP status every request answers with (a portal broken on purpose); 0: none
         self.moved_to = ""  # a base URL every request is redirected to (301), path kept; "": none
+        self.latency = 0.0  # seconds each answer takes, as on a slow real portal
         self.request_times: list[float] = []  # time.monotonic() of each request, as logged
         self._lock = threading.Lock()
 
