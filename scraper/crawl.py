@@ -71,6 +71,18 @@ def crawl_settings(db_path: str | Path, registry: str | Path, overrides: dict) -
     return settings
 
 
+def install_scrapy_reactor(settings: Settings) -> None:
+    """Install the reactor Scrapy's settings ask for, before anything imports twisted's default one.
+
+    Scrapy installs it when the first crawl starts; a chain that waits or detects first would
+    otherwise import the default (epoll) reactor and every crawl after it would refuse to start.
+    """
+    from scrapy.utils.reactor import install_reactor, is_reactor_installed
+
+    if not is_reactor_installed():
+        install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
+
+
 def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
     """Crawl the portals in one Scrapy process and return their crawl_runs rows (failed if missing)."""
     archive = Archive(settings["ARCHIVE_DB_PATH"])
@@ -78,6 +90,7 @@ def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
     detected = archive.detected_families(settings.getint("ARCHIVE_DETECT_MAX_AGE_DAYS"))
     archive.close()
     process = CrawlerProcess(settings)
+    install_scrapy_reactor(settings)
     chains = [crawl_portal(process, portal, detected.get(portal.id)) for portal in portals]
     # Chained crawls (detect, then the family's spider) start after start() is called, so the
     # reactor is stopped by us once every portal's chain has ended, not by Scrapy.
@@ -269,8 +282,9 @@ def run_worker(portals: list[Portal], settings: Settings) -> list[dict]:
     heartbeat = Heartbeat(server, settings["ARCHIVE_WORKER_ID"])
     RunReporter.worker_rows = []
     process = CrawlerProcess(settings)
+    install_scrapy_reactor(settings)
     chains = [crawl_portal(process, portal, server=server) for portal in portals]
-    from twisted.internet import defer, reactor  # only once the first crawl has installed Scrapy's reactor
+    from twisted.internet import defer, reactor
 
     reactor.callWhenRunning(heartbeat.start)
     defer.DeferredList(chains).addBoth(lambda _: reactor.stop())

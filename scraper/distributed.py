@@ -465,7 +465,11 @@ class Writer:
         signal.signal(signal.SIGINT, self.stop)
         quiet_since = time.monotonic()
         while not self.stopping:
-            popped = self.server.blpop([ITEMS], timeout=1)
+            try:
+                popped = self.server.blpop([ITEMS], timeout=1)
+            except redis.ConnectionError as exc:
+                self.flush_runs()
+                raise RedisUnavailable(f"lost Redis: {exc}; {self.totals['items']} items stored before") from None
             if popped is None:
                 self.flush_runs()
                 if until_idle is not None and time.monotonic() - quiet_since >= until_idle and not self.live_workers():

@@ -12,9 +12,10 @@ import redis
 
 from scraper.demo.fleet import RedisServer, run_fleet
 from scraper.demo.server import ReplicaServer
-from scraper.demo.sites import family_sites
+from scraper.demo.sites import NukeVietSite, family_sites, load_articles
 from scraper.urls import canonical_url
 from tests.conftest import loopback_flags, rows, run_govnews
+from tests.test_politeness import DELAY, peak_rate
 
 LATENCY = 0.4  # seconds each replica page takes, as a slow real portal
 # One request at a time per portal and worker, 0.1 s apart: the work a worker can share is the waiting.
@@ -157,3 +158,27 @@ def test_the_writer_keeps_a_message_it_cannot_store_and_goes_on(redis_server, tm
     kept = server.lrange("govnews:refused", 0, -1)
     portals = [r[0] for r in rows(tmp_path / "archive.db", "SELECT name FROM portals")]
     assert (result.returncode, kept, portals) == (0, [b"{not json"], ["Xã Ý"])
+
+
+@pytest.fixture(scope="module")
+def polite_fleet(redis_server, tmp_path_factory):
+    """Three workers on one fast NukeViet replica with a 0.25 s delay: only the server gate spaces them."""
+    folder = tmp_path_factory.mktemp("polite-fleet")
+    site = NukeVietSite("test.polite", "Huyện (bản sao)", "Cần Thơ", "Huyện Thử", load_articles("articles_nukeviet"))
+    with ReplicaServer([site]) as server:
+        registry = server.write_registry(folder / "portals.toml")
+        run = run_fleet(registry, folder / "archive.db", redis_server.url(2), 3,
+                        loopback_flags(CONCURRENT_REQUESTS_PER_DOMAIN=1, DOWNLOAD_DELAY=DELAY))
+    return {"run": run, "site": site, "db": folder / "archive.db"}
+
+
+def test_three_workers_hold_one_servers_rate_together(polite_fleet):
+    site = polite_fleet["site"]
+    pages = [worker_pages(worker.stdout) for worker in polite_fleet["run"].workers]
+    # 10 %: arrival times at the server jitter around the workers' send times (tests/test_politeness.py)
+    assert (len(site.request_times) > 20, min(pages) > 0, peak_rate(site.request_times) <= 1 / DELAY * 1.1) == (
+        True, True, True), (pages, peak_rate(site.request_times))
+
+
+def test_three_workers_store_the_polite_portals_articles_once(polite_fleet):
+    assert tuple(rows(polite_fleet["db"], "SELECT count(*), count(DISTINCT canonical_url) FROM articles")[0]) == (18, 18)
