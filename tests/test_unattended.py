@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
 import os
 import re
@@ -125,3 +126,43 @@ def test_log_file_rotates(tmp_path):
     sizes = sorted(p.name for p in tmp_path.iterdir())
     assert (sizes, (tmp_path / "crawl.log").stat().st_size < LOG_MAX_BYTES, LOG_BACKUPS) == (
         ["crawl.log", "crawl.log.1"], True, 5)
+
+
+def documented_block(after: str) -> str:
+    """Return the code block that follows a line of docs/operations.md."""
+    text = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    return text.split(after, 1)[1].split("```\n", 2)[1]
+
+
+@pytest.fixture(scope="module")
+def systemd_units(tmp_path_factory):
+    """The documented service and timer, with /srv/govnews moved to a test folder and the test's user."""
+    folder = tmp_path_factory.mktemp("systemd")
+    (folder / ".venv" / "bin").mkdir(parents=True)
+    (folder / ".venv" / "bin" / "govnews").symlink_to(GOVNEWS[0])
+    units = {}
+    for name in ("govnews-crawl.service", "govnews-crawl.timer"):
+        text = documented_block(f"`/etc/systemd/system/{name}`:").replace("/srv/govnews", str(folder))
+        (folder / name).write_text(text.replace("User=govnews", f"User={getpass.getuser()}"), encoding="utf-8")
+        units[name] = folder / name
+    return units
+
+
+def test_systemd_accepts_the_documented_service_and_timer(systemd_units):
+    done = subprocess.run(["systemd-analyze", "verify", "--man=no", *map(str, systemd_units.values())],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout + done.stderr) == (0, "")
+
+
+def test_the_documented_service_runs_the_documented_cron_command(systemd_units):
+    service = systemd_units["govnews-crawl.service"].read_text(encoding="utf-8")
+    exec_start = re.search(r"^ExecStart=(.*)$", service, re.M).group(1)
+    cron = documented_block("## Cron\n").splitlines()[-1].split("&& ", 1)[1].replace(".venv/bin", "/srv/govnews/.venv/bin")
+    assert exec_start.replace(str(systemd_units["govnews-crawl.service"].parent), "/srv/govnews") == cron
+
+
+def test_the_documented_timer_fires_nightly_at_0215(systemd_units):
+    timer = systemd_units["govnews-crawl.timer"].read_text(encoding="utf-8")
+    calendar = re.search(r"^OnCalendar=(.*)$", timer, re.M).group(1)
+    done = subprocess.run(["systemd-analyze", "calendar", calendar], capture_output=True, text=True, timeout=60)
+    assert re.search(r"Next elapse: \w+ \S+ 02:15:00", done.stdout), done.stdout + done.stderr
