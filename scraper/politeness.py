@@ -15,12 +15,16 @@ from email.utils import parsedate_to_datetime
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 
 logger = logging.getLogger(__name__)
 
 THROTTLE_CODES = (429, 503)
+ROBOTS_WAIT = 30  # seconds a scale-out worker waits for another worker's copy of a robots.txt
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
@@ -149,3 +153,63 @@ class ServerGate:
             self.gates[server] = now + self.interval
             return 0.0
         return opens - now
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, its parsers shared: robots.txt is read once per host and crawl.
+
+    Every portal's crawl and its detection are Scrapy crawlers of their own, each of which would
+    read robots.txt again; here every crawler of the process shares one parser per host. On
+    scale-out workers the body is kept in Redis for the run: one worker reads it, the others wait
+    for its copy (at most ROBOTS_WAIT s, then read it themselves).
+    """
+
+    parsers: dict = {}  # netloc -> RobotParser, or the Deferred of one being read, for every crawler
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._parsers = SharedRobotsTxtMiddleware.parsers
+        self.redis = None
+        if crawler.settings.get("ARCHIVE_REDIS_URL"):
+            from scraper.distributed import connect
+
+            self.redis = connect(crawler.settings["ARCHIVE_REDIS_URL"])
+        self.run_id = crawler.settings.get("ARCHIVE_RUN_ID", "")
+
+    def robots_key(self, netloc: str) -> str:
+        from scraper.distributed import PREFIX
+
+        return f"{PREFIX}run:{self.run_id}:robots:{netloc}"
+
+    async def robot_parser(self, request: Request):
+        netloc = urlparse_cached(request).netloc
+        if self.redis is not None and netloc not in self._parsers:
+            body = await self.body_from_another_worker(netloc)
+            if body is not None and netloc not in self._parsers:
+                self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
+        return await super().robot_parser(request)
+
+    async def body_from_another_worker(self, netloc: str) -> bytes | None:
+        """Return the robots.txt another worker of the run read; None when this worker is to read it."""
+        from twisted.internet import reactor, task
+
+        from scraper.distributed import RUN_TTL
+
+        key = self.robots_key(netloc)
+        body = self.redis.get(key)
+        if body is not None or self.redis.set(key + ":reader", b"1", nx=True, ex=RUN_TTL):
+            return body
+        deadline = time.monotonic() + ROBOTS_WAIT
+        while time.monotonic() < deadline:
+            await deferred_to_future(task.deferLater(reactor, 0.2))
+            body = self.redis.get(key)
+            if body is not None:
+                return body
+        return None
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if self.redis is not None:
+            from scraper.distributed import RUN_TTL
+
+            self.redis.set(self.robots_key(netloc), response.body, ex=RUN_TTL)
+        await super()._parse_robots(response, netloc, request)

@@ -80,6 +80,9 @@ REQUEST_FINGERPRINTER_CLASS = "scraper.frontier.RangeAwareFingerprinter"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.politeness.RetryAfterMiddleware": 550,  # Scrapy's retry, waiting as 429 and 503 ask
+    # robots.txt read once per host and crawl, not once per portal's crawler (and detection)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.politeness.SharedRobotsTxtMiddleware": 100,
     # Last before the download: robots.txt and the offsite filter have let the request through.
     "scraper.politeness.ServerGate": 960,
 }
