@@ -31,7 +31,9 @@ class Board:
         """Return the progress line as it stands now."""
         stats = [crawler.stats.get_stats() for crawler in self.crawlers]
         pages = sum(s.get("response_received_count", 0) for s in stats)
-        articles = sum(s.get("archive/articles_new", 0) + s.get("archive/articles_changed", 0) for s in stats)
+        # new or changed articles stored; on a scale-out worker, the articles sent to the writer
+        articles = sum(s.get("archive/articles_new", 0) + s.get("archive/articles_changed", 0) + s.get("archive/sent", 0)
+                       for s in stats)
         errors = sum(v for s in stats for k, v in s.items() if k.startswith("archive/errors/"))
         elapsed = max(time.monotonic() - self.started, 1e-6)
         portals = self.portals or len(self.crawlers)

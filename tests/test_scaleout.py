@@ -4,7 +4,11 @@ redis-server; one `govnews ingest` writes the archive. Counts come from the repl
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import time
 from collections import Counter
 
 import pytest
@@ -14,7 +18,7 @@ from scraper.demo.fleet import RedisServer, run_fleet
 from scraper.demo.server import ReplicaServer
 from scraper.demo.sites import NukeVietSite, family_sites, load_articles
 from scraper.urls import canonical_url
-from tests.conftest import loopback_flags, rows, run_govnews
+from tests.conftest import GOVNEWS, ROOT, loopback_flags, rows, run_govnews
 from tests.test_politeness import DELAY, peak_rate
 
 LATENCY = 0.4  # seconds each replica page takes, as a slow real portal
@@ -187,3 +191,18 @@ def test_three_workers_hold_one_servers_rate_together(polite_fleet):
 
 def test_three_workers_store_the_polite_portals_articles_once(polite_fleet):
     assert tuple(rows(polite_fleet["db"], "SELECT count(*), count(DISTINCT canonical_url) FROM articles")[0]) == (18, 18)
+
+
+def test_the_writer_stops_on_sigterm_with_its_summary(redis_server, tmp_path):
+    url = redis_server.url(7)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    writer = subprocess.Popen([*GOVNEWS, "ingest", "--redis", url, "--db", str(tmp_path / "archive.db")], cwd=tmp_path,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 60
+    while not server.exists("govnews:ready") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    writer.send_signal(signal.SIGTERM)
+    out, err = writer.communicate(timeout=30)
+    assert (writer.returncode, re.fullmatch(r"ingest: 0 items; 0 new, 0 changed, 0 unchanged, 0 gone; 0 portal runs "
+                                            r"recorded; 0 messages refused; \d+ s\n", out) is not None) == (0, True), err
