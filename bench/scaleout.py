@@ -22,17 +22,11 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scraper.demo.fleet import RedisServer, run_fleet  # noqa: E402
+from scraper.demo.fleet import RedisServer, loopback_flags, run_fleet  # noqa: E402
 from scraper.demo.server import ReplicaServer  # noqa: E402
 from scraper.demo.sites import family_sites  # noqa: E402
-from scraper.settings import LOOPBACK_SETTINGS  # noqa: E402
 
 EXPECTED_ARTICLES = 119
-
-
-def flags() -> list[str]:
-    settings = {**LOOPBACK_SETTINGS, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "DOWNLOAD_DELAY": 0.1}
-    return [arg for name, value in settings.items() for arg in ("--set", f"{name}={value}")]
 
 
 def one_run(server: ReplicaServer, redis_url: str, workers: int, folder: Path) -> float:
@@ -41,7 +35,7 @@ def one_run(server: ReplicaServer, redis_url: str, workers: int, folder: Path) -
     for site in server.sites:
         site.requests.clear()
     registry = server.write_registry(folder / "portals.toml")
-    run = run_fleet(registry, folder / "archive.db", redis_url, workers, flags())
+    run = run_fleet(registry, folder / "archive.db", redis_url, workers, loopback_flags(CONCURRENT_REQUESTS_PER_DOMAIN=1, DOWNLOAD_DELAY=0.1))
     failed = [r.stderr[-800:] for r in (run.writer, *run.workers) if r.returncode]
     conn = sqlite3.connect(folder / "archive.db")
     stored = conn.execute("SELECT count(*), count(DISTINCT canonical_url) FROM articles").fetchone()

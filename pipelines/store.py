@@ -5,6 +5,7 @@ from scrapy.statscollectors import StatsCollector
 
 from scraper.archive import Archive
 from scraper.items import Article, Recheck
+from scraper.runs import stored_stats
 
 
 class StorePipeline:
@@ -33,12 +34,8 @@ class StorePipeline:
             # the transaction rolled back: nothing half-stored, but the run must not pass as ok
             self.stats.inc_value("archive/errors/store")
             raise
-        self.stats.inc_value(f"archive/articles_{result}")
-        if result in ("new", "changed"):  # what this run's extraction produced, for the portal's health
-            if not item.published_at:
-                self.stats.inc_value("archive/stored_without_date")
-            if not item.author:
-                self.stats.inc_value("archive/stored_without_author")
+        for name in stored_stats(item, result):
+            self.stats.inc_value(name)
         return item
 
     def close_spider(self) -> None:

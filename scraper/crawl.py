@@ -248,18 +248,18 @@ def worker_settings(settings: Settings, redis_url: str, run_id: str) -> Settings
     from scraper.distributed import new_worker_id
 
     settings = settings.copy()
-    for name, value in {"ARCHIVE_REDIS_URL": redis_url, "REDIS_URL": redis_url, "ARCHIVE_RUN_ID": run_id,
+    for name, value in {"ARCHIVE_REDIS_URL": redis_url, "ARCHIVE_RUN_ID": run_id,
                         "ARCHIVE_WORKER_ID": new_worker_id()}.items():
         settings.set(name, value, priority="cmdline")
     worker = {
         "SCHEDULER": "scraper.distributed.PortalScheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "ITEM_PIPELINES": {"pipelines.normalize.NormalizePipeline": 100, "pipelines.dedupe.DedupePipeline": 200,
+        # items go to the writer instead of the archive
+        "ITEM_PIPELINES": {**settings.getdict("ITEM_PIPELINES"), "pipelines.store.StorePipeline": None,
                            "pipelines.redis_queue.RedisQueuePipeline": 300},
-        "EXTENSIONS": {"scraper.distributed.RunReporter": 500, "scraper.progress.ProgressLine": 510},
+        "EXTENSIONS": {**settings.getdict("EXTENSIONS"), "scraper.runs.CrawlRunRecorder": None,
+                       "scraper.distributed.RunReporter": 500},
         # the run's queue in Redis outlives a killed worker; the archive's frontier is the writer's
-        "SPIDER_MIDDLEWARES": {"scraper.frontier.FrontierMiddleware": None},
-        "ARCHIVE_FRONTIER_ENABLED": False,
+        "SPIDER_MIDDLEWARES": {**settings.getdict("SPIDER_MIDDLEWARES"), "scraper.frontier.FrontierMiddleware": None},
     }
     for name, value in worker.items():
         settings.set(name, value, priority="project")

@@ -29,6 +29,7 @@ duplicate filter and fetches nothing twice, and yesterday's run leaves nothing b
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import os
@@ -49,7 +50,8 @@ from scrapy_redis.scheduler import Scheduler
 from scraper.archive import Archive, utc_now
 from scraper.frontier import dumps_request_dict, loads_request_dict
 from scraper.items import Article, Recheck
-from scraper.runs import run_row, run_status
+from scraper.registry import Portal
+from scraper.runs import run_row, stored_stats
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ HEARTBEAT = 10  # seconds between a worker's heartbeats
 RUN_TTL = 2 * 24 * 3600  # seconds a run's keys outlive their last use
 WAKE_INTERVAL = 0.5  # seconds between an idle worker's looks at a portal's queue
 HANDOFF = "govnews_handoff"  # request meta: popped from the run's queue for this worker, not to be queued again
+RUN_KEYS = ("requests", "seen", "claimed", "workers", "idle")  # a portal's keys in a run that workers keep alive
 DETECT_WAIT = 120  # seconds a worker waits for another worker's detection of a portal
 
 
@@ -70,8 +73,13 @@ class RedisUnavailable(RuntimeError):
     """Redis cannot be reached, or no writer has published the archive yet."""
 
 
+@functools.cache
 def connect(url: str) -> redis.Redis:
-    """Return a client for a Redis URL, or raise RedisUnavailable with a one-line reason."""
+    """Return the process's client for a Redis URL, or raise RedisUnavailable with a one-line reason.
+
+    One client (one connection pool) per URL and process: every portal's crawler, its scheduler,
+    pipeline, gate and robots.txt share it, so a worker of 700 portals holds a handful of connections.
+    """
     try:
         server = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=60, decode_responses=False)
         server.ping()
@@ -134,9 +142,8 @@ class SharedRun:
     def claim(self, canonical_url: str) -> bool:
         """Claim an article for this worker; False when another worker (or this one) requested it in the run."""
         key = self.keys.key("claimed")
-        claimed = self.server.sadd(key, canonical_url) == 1
-        self.server.expire(key, RUN_TTL)
-        return claimed
+        added, _ = self.server.pipeline(transaction=False).sadd(key, canonical_url).expire(key, RUN_TTL).execute()
+        return added == 1
 
 
 # --- the scheduler --------------------------------------------------------------------------------
@@ -163,7 +170,9 @@ class PortalScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "PortalScheduler":
-        scheduler = super().from_crawler(crawler)
+        # the run's queue and filter are never flushed when one worker closes: persist
+        scheduler = cls(server=connect(crawler.settings["ARCHIVE_REDIS_URL"]), persist=True, serializer=JsonRequests)
+        scheduler.stats = crawler.stats
         scheduler.crawler = crawler
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler
@@ -174,25 +183,26 @@ class PortalScheduler(Scheduler):
         self.worker_id = settings["ARCHIVE_WORKER_ID"]
         self.queue_key = self.keys.queue_template
         self.df = RFPDupeFilter(self.server, key=self.keys.key("seen"), debug=settings.getbool("DUPEFILTER_DEBUG"))
-        self.serializer = JsonRequests
-        self.persist = True  # the queue and filter are the run's, not this worker's: never flushed on close
         super().open(spider)
         self.idle = False
         self.handoff: list = []  # requests wake() took from the run's queue for this worker
         self.watcher = None
         self.server.sadd(self.keys.key("workers"), self.worker_id)
         self.server.srem(self.keys.key("idle"), self.worker_id)
-        for name in ("requests", "seen", "workers", "idle"):
-            self.server.expire(self.keys.key(name), RUN_TTL)
+        self.keep_run_keys()
+
+    def keep_run_keys(self) -> None:
+        """Let the run's keys live RUN_TTL from now (on open and close, not on every request)."""
+        pipe = self.server.pipeline(transaction=False)
+        for name in RUN_KEYS:
+            pipe.expire(self.keys.key(name), RUN_TTL)
+        pipe.execute()
 
     def enqueue_request(self, request) -> bool:
         if request.meta.pop(HANDOFF, False):  # taken from the run's queue by wake(): this worker's now
             self.handoff.append(request)
             return True
-        queued = super().enqueue_request(request)
-        if queued:
-            self.server.expire(self.keys.key("requests"), RUN_TTL)
-        return queued
+        return super().enqueue_request(request)
 
     def next_request(self):
         request = self.handoff.pop(0) if self.handoff else super().next_request()
@@ -255,6 +265,7 @@ class PortalScheduler(Scheduler):
             self.watcher.stop()
         self.server.srem(self.keys.key("workers"), self.worker_id)
         self.server.srem(self.keys.key("idle"), self.worker_id)
+        self.keep_run_keys()
         super().close(reason)
 
 
@@ -426,9 +437,7 @@ class RunMerge:
             return None
         reason = next((r for r in self.reasons if r != "finished"), "finished")
         stats = {**self.stats, "workers": len(self.reasons)}
-        row = run_row(stats, reason, self.run_id, self.portal_id, self.spider)
-        row["status"] = run_status(stats, reason)
-        return row
+        return run_row(stats, reason, self.run_id, self.portal_id, self.spider)
 
 
 class Writer:
@@ -511,8 +520,6 @@ class Writer:
         if row["id"] in self.portals_seen:
             return
         self.portals_seen.add(row["id"])
-        from scraper.registry import Portal
-
         self.archive.upsert_portals([Portal(**row)])
 
     def item(self, message: dict) -> None:
@@ -528,12 +535,8 @@ class Writer:
             except Exception:
                 merge.count("archive/errors/store")
                 raise
-            merge.count(f"archive/articles_{outcome}")
-            if outcome in ("new", "changed"):
-                if not item.published_at:
-                    merge.count("archive/stored_without_date")
-                if not item.author:
-                    merge.count("archive/stored_without_author")
+            for name in stored_stats(item, outcome):
+                merge.count(name)
             if outcome == "new":
                 self.server.sadd(known_key(item.portal_id), item.canonical_url)
         self.totals["items"] += 1

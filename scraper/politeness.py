@@ -104,9 +104,10 @@ class ServerGate:
         self.per_ip = settings.getint("CONCURRENT_REQUESTS_PER_IP") > 0
         self.redis = None
         if settings.get("ARCHIVE_REDIS_URL"):
-            from scraper.distributed import connect
+            from scraper.distributed import PREFIX, connect
 
             self.redis = connect(settings["ARCHIVE_REDIS_URL"])
+            self.key_prefix = f"{PREFIX}gate:"
         self.stats = crawler.stats
 
     @classmethod
@@ -126,9 +127,7 @@ class ServerGate:
 
     async def server_of(self, request: Request) -> str:
         """Return the key of the server a request goes to: its IP address (per-IP politeness) or host:port."""
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(request.url)
+        parts = urlparse_cached(request)
         if not self.per_ip:
             return parts.netloc.lower()
         from twisted.internet import reactor
@@ -141,9 +140,7 @@ class ServerGate:
     def claim(self, server: str) -> float:
         """Take the server's gate and return 0, or return the seconds until it opens."""
         if self.redis is not None:
-            from scraper.distributed import PREFIX
-
-            key = f"{PREFIX}gate:{server}"
+            key = self.key_prefix + server
             if self.redis.set(key, b"1", nx=True, px=max(1, round(self.interval * 1000))):
                 return 0.0
             return max(self.redis.pttl(key), 1) / 1000

@@ -42,6 +42,18 @@ def error_summary(stats: dict) -> str:
     return ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def stored_stats(article, result: str) -> list[str]:
+    """Return the stats an article's storing adds to its run: the outcome, and what health counts
+    of the new or changed ones (no date, no author)."""
+    names = [f"archive/articles_{result}"]
+    if result in ("new", "changed"):  # what this run's extraction produced, for the portal's health
+        if not article.published_at:
+            names.append("archive/stored_without_date")
+        if not article.author:
+            names.append("archive/stored_without_author")
+    return names
+
+
 def run_row(stats: dict, reason: str, run_id: str, portal_id: str, spider: str) -> dict:
     """Return the crawl_runs row of one portal's run from its Scrapy stats."""
     started = stats["start_time"]

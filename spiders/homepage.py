@@ -16,8 +16,7 @@ class HomePageSpider(scrapy.Spider):
     # A look is this process's own, even on a scale-out worker: Scrapy's scheduler, not the run's queue.
     custom_settings = {"EXTENSIONS": {"scraper.runs.CrawlRunRecorder": None}, "ITEM_PIPELINES": {},
                        "SPIDER_MIDDLEWARES": {"scraper.frontier.FrontierMiddleware": None},
-                       "SCHEDULER": "scrapy.core.scheduler.Scheduler",
-                       "DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter"}
+                       "SCHEDULER": "scrapy.core.scheduler.Scheduler"}
     home_meta: dict = {}  # request meta of the home-page request
 
     def __init__(self, portal: Portal, *args, **kwargs):

@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -16,14 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from scraper.demo.fleet import GOVNEWS, ROOT, free_port, loopback_flags  # noqa: F401 (shared with the tests)
 from scraper.demo.server import ReplicaServer
 from scraper.demo.sites import FaultyNukeVietSite, demo_sites, load_articles
-from scraper.settings import LOOPBACK_SETTINGS
 
-ROOT = Path(__file__).resolve().parent.parent
-# The installed console script, as cron calls it; `python -m scraper.cli` where it is not installed.
-_SCRIPT = Path(sys.executable).parent / "govnews"
-GOVNEWS = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "scraper.cli"]
 
 
 @dataclass
@@ -33,14 +27,6 @@ class CrawlResult:
     returncode: int
     stdout: str
     stderr: str
-
-
-def loopback_flags(**extra) -> list[str]:
-    """Return --set flags for crawling replicas on loopback."""
-    flags = []
-    for name, value in {**LOOPBACK_SETTINGS, **extra}.items():
-        flags += ["--set", f"{name}={value}"]
-    return flags
 
 
 def run_govnews(*args: str, cwd: Path, timeout: int = 240) -> CrawlResult:
@@ -78,13 +64,6 @@ def article_count(db) -> int:
         return 0
     finally:
         conn.close()
-
-
-def free_port() -> int:
-    """Return a TCP port free on 127.0.0.1 now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

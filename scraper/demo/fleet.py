@@ -14,9 +14,27 @@ from pathlib import Path
 
 import redis
 
+from scraper.settings import LOOPBACK_SETTINGS
+
 _SCRIPT = Path(sys.executable).parent / "govnews"
+# The installed console script, as cron calls it; `python -m scraper.cli` where it is not installed.
 GOVNEWS = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "scraper.cli"]
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """Return a TCP port free on 127.0.0.1 now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def loopback_flags(**extra) -> list[str]:
+    """Return --set flags for crawling replicas on loopback (LOOPBACK_SETTINGS, then extra)."""
+    flags = []
+    for name, value in {**LOOPBACK_SETTINGS, **extra}.items():
+        flags += ["--set", f"{name}={value}"]
+    return flags
 
 
 class RedisServer:
@@ -31,9 +49,7 @@ class RedisServer:
 
     def __enter__(self) -> RedisServer:
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         self.process = subprocess.Popen([binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                                          "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
