@@ -14,11 +14,13 @@ serves it), each measured --repeat times after one warm-up, medians printed:
   search_ranked     the bm25 canned query's SQL
   search.json       the `search` canned query through Datasette (HTTP, JSON)
   news?_search=     Datasette's table search page (count, sort by date, default facets)
-  faceted pages     news.json with the default facets and filters
+  faceted pages     news.json with its seven default facets (summed from the snapshot's facet counts
+                    where the filters allow) and filters; articles.json with its two live facets
 and the peak memory (max RSS) of Datasette streaming every news row through /-/stream/.../news.csv,
 and of `govnews export` to CSV and to Parquet of all N articles.
 
-    .venv/bin/python bench/publish.py [--articles 1000000] [--dir /tmp/govnews-bench] [--reuse] [--repeat 15]
+    .venv/bin/python bench/publish.py [--articles 1000000] [--dir /tmp/govnews-bench] [--reuse [--republish]]
+        [--repeat 15] [--skip-exports]
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scraper.archive import Archive  # noqa: E402
+from scraper.cli import datasette_command  # noqa: E402
+from scraper.datasette.metadata import build_metadata  # noqa: E402
 from scraper.datasette.queries import SEARCH, SEARCH_RANKED  # noqa: E402
 from scraper.search import escape_folded, fold_match  # noqa: E402
 
@@ -197,9 +201,15 @@ def shown(ms: float | None) -> str:
     return "time limit (2 s)" if ms is None else f"{ms:.1f}"
 
 
-def serve(db: Path, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([*GOVNEWS, "serve", "--db", str(db), "--port", str(port), "--immutable"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def serve(db: Path, port: int, metadata: Path | None = None) -> subprocess.Popen:
+    """Serve db as docs/publishing.md does (`govnews serve --immutable`); with metadata, as a file that may change
+    (Datasette's own command with govnews' settings and metadata: the facets are counted live)."""
+    if metadata is None:
+        command = [*GOVNEWS, "serve", "--db", str(db), "--port", str(port), "--immutable"]
+    else:
+        metadata.write_text(json.dumps(build_metadata(db.stem), ensure_ascii=False), encoding="utf-8")
+        command = datasette_command(str(db), port, metadata)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
         try:
             fetch(f"http://127.0.0.1:{port}/-/versions.json")
@@ -240,6 +250,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--dir", default="/tmp/govnews-bench")
     parser.add_argument("--reuse", action="store_true", help="reuse the archive built by an earlier run")
+    parser.add_argument("--republish", action="store_true", help="with --reuse: publish the snapshot again (new publish code)")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--port", type=int, default=8391)
     parser.add_argument("--skip-exports", action="store_true", help="search and faceted pages only")
@@ -252,6 +263,7 @@ def main() -> None:
             path.unlink(missing_ok=True)
         print(f"building {args.articles:,} articles in {db}", file=sys.stderr)
         build(db, args.articles)
+    if not (args.reuse and db.exists() and public.exists()) or args.republish:
         subprocess.run([*GOVNEWS, "publish", "--db", str(db), "--to", str(public)], check=True)
     conn = sqlite3.connect(f"file:{public}?mode=ro", uri=True)
     conn.create_function("govnews_match", 1, fold_match)
@@ -285,21 +297,37 @@ def main() -> None:
               + " | ".join(f"**{median_shown(columns[n])}**" for n in columns) + " |\n")
 
         pages = {
+            "news, whole archive": "/news.json?_size=50",
             "news, province filter": "/news.json?province=" + urllib.parse.quote("Tỉnh 05") + "&_size=50",
             "news, portal filter": "/news.json?portal_id=p007.huyen&_size=50",
             "news, year range": "/news.json?published_at__gte=2020-01-01&published_at__lt=2021-01-01&_size=50",
             "news, province filter + year range": "/news.json?province=" + urllib.parse.quote("Tỉnh 05")
             + "&published_at__gte=2020-01-01&published_at__lt=2021-01-01&_size=50",
-            "news, portal filter + source facet": "/news.json?portal_id=p007.huyen&_facet=source&_size=50",
-            "news, whole archive": "/news.json?_size=50",
+            "news, a click on a year (year=2020)": "/news.json?year=2020&_size=50",
+            "news, a click on a month (month=2020-03)": "/news.json?month=2020-03&_size=50",
+            "news, source and byline filters": "/news.json?source=wayback&has_author=no&_size=50",
+            "news, the largest province (Tỉnh 07)": "/news.json?province=" + urllib.parse.quote("Tỉnh 07") + "&_size=50",
+            "news, level=province (63 of 700 portals, 71 % of the articles)": "/news.json?level=province&_size=50",
+            "news, a range through a month (counted live)": "/news.json?published_at__gte=2020-03-15"
+            "&published_at__lt=2021-01-01&_size=50",
+            "articles, whole table (facets portal_id, source, live)": "/articles.json?_size=50",
         }
-        print("| faceted page (default facets: portal, province, level, year) | rows | ms (median) |")
-        print("| --- | ---: | ---: |")
+        print("| faceted page (news: the seven facets; articles: its two) | rows | snapshot, immutable: "
+              "facets summed from the counts, ms | the same file served as one that may change: facets counted live, ms |")
+        print("| --- | ---: | ---: | ---: |")
+        measured = {name: (json.loads(fetch(base + path))["filtered_table_rows_count"], page_ms(base + path, args.repeat))
+                    for name, path in pages.items()}
+        process.terminate()
+        process.wait(timeout=30)
+        process = serve(public, args.port, metadata=folder / "metadata.json")
         for name, path in pages.items():
-            rows = json.loads(fetch(base + path))["filtered_table_rows_count"]
-            print(f"| {name} | {rows:,} | {shown(page_ms(base + path, args.repeat))} |")
+            rows, summed = measured[name]
+            print(f"| {name} | {rows:,} | {shown(summed)} | {shown(page_ms(base + path, args.repeat))} |")
         if args.skip_exports:
             return
+        process.terminate()
+        process.wait(timeout=30)
+        process = serve(public, args.port)
         started = time.monotonic()
         stream = f"http://127.0.0.1:{args.port}/-/stream/archive/news.csv"
         with urllib.request.urlopen(stream, timeout=7200) as response:

@@ -298,9 +298,9 @@ def serve(db_path, port, immutable) -> None:
     serve_archive(db_path, port, immutable)
 
 
-def datasette_command(db_path: str, port: int, metadata_path: Path, immutable: bool = False) -> list[str]:
-    """Return the Datasette command line for an archive."""
-    files = ["-i", db_path] if immutable else [db_path]
+def datasette_command(db_path: str, port: int, metadata_path: Path, inspect_path: Path | None = None) -> list[str]:
+    """Return the Datasette command line for an archive; with inspect_path, for an immutable snapshot with counts."""
+    files = ["-i", db_path, "--inspect-file", str(inspect_path)] if inspect_path else [db_path]
     command = [sys.executable, "-m", "datasette", "serve", *files, "--host", "127.0.0.1", "--port", str(port),
                "--metadata", str(metadata_path)]
     for name, value in DATASETTE_SETTINGS.items():
@@ -312,6 +312,7 @@ def serve_archive(db_path: str, port: int, immutable: bool = False) -> None:
     """Run Datasette on the archive until interrupted."""
     from scraper.archive import Archive
     from scraper.datasette.metadata import build_metadata
+    from scraper.facet_counts import inspect_data
 
     if not Path(db_path).exists():
         raise click.ClickException(f"{db_path}: no archive here (run `govnews crawl` or `govnews demo` first)")
@@ -320,9 +321,13 @@ def serve_archive(db_path: str, port: int, immutable: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         metadata_path = Path(tmp) / "metadata.json"
         metadata_path.write_text(json.dumps(build_metadata(Path(db_path).stem), ensure_ascii=False), encoding="utf-8")
+        inspect_path = None
+        if immutable:  # row counts taken once: the file never changes while served
+            inspect_path = Path(tmp) / "inspect.json"
+            inspect_path.write_text(json.dumps(inspect_data(Path(db_path)), ensure_ascii=False), encoding="utf-8")
         click.echo(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)", nl=True)
         sys.stdout.flush()
-        run_until_signal(datasette_command(db_path, port, metadata_path, immutable))
+        run_until_signal(datasette_command(db_path, port, metadata_path, inspect_path))
 
 
 def run_until_signal(command: list[str]) -> int:

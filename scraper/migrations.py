@@ -227,6 +227,25 @@ def m014_portal_health(db: Database) -> None:
     db.create_view("portal_health", PORTAL_HEALTH_VIEW)
 
 
+@migrations()
+def m015_news_facet_columns_indexed(db: Database) -> None:
+    """Give news' year, month and has_author text affinity and indexes, so that a click on a facet value is fast.
+
+    As bare expressions they had no affinity: Datasette passes `year__gt=2023` as the number
+    2023, and SQLite ranks any text above any number, so every year matched, 2023 included.
+    Each facet column of articles gets two indexes: with search_key, the page's rows come newest
+    first without sorting; after portal_id, the page's count reads one index (news starts from
+    the portals). On a million articles, `year=2020` took 2.2 s for its rows and 0.3 s to count;
+    with them, 1 ms and 20 ms.
+    """
+    db.execute("DROP VIEW IF EXISTS news")
+    db.create_view("news", NEWS_VIEW_TYPED)
+    for name, expression in NEWS_FACET_EXPRESSIONS.items():
+        db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_{name}_search_key ON articles({expression}, search_key)")
+        db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_portal_id_{name} ON articles(portal_id, {expression})")
+    db.execute("DROP INDEX IF EXISTS idx_articles_source")  # idx_articles_source_search_key starts with it
+
+
 # What researchers browse: each article with its portal's province and level, the facets derived
 # from its date and byline, and its provenance.
 # portal_id is read from portals, so that grouping by it starts from the (few) portals and counts
@@ -234,6 +253,22 @@ def m014_portal_health(db: Database) -> None:
 NEWS_VIEW = """SELECT a.id, p.id AS portal_id, p.province, p.level, substr(a.published_at, 1, 4) AS year,
        substr(a.published_at, 1, 7) AS month, a.published_at, a.date_precision, a.title,
        a.author, CASE WHEN coalesce(a.author, '') = '' THEN 'no' ELSE 'yes' END AS has_author,
+       a.summary, a.text, a.category, a.source, a.url, a.canonical_url, a.capture_url, a.captured_at,
+       a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of, a.cluster_id, a.search_key
+FROM articles a JOIN portals p ON p.id = a.portal_id"""
+
+# news' facet columns computed from articles, as the view (m015) writes them and as their indexes
+# are made: SQLite uses an index on an expression only for that very expression.
+NEWS_FACET_EXPRESSIONS = {
+    "year": "CAST(substr(published_at, 1, 4) AS TEXT)",
+    "month": "CAST(substr(published_at, 1, 7) AS TEXT)",
+    "has_author": "CAST(CASE WHEN coalesce(author, '') = '' THEN 'no' ELSE 'yes' END AS TEXT)",
+    "source": "source",
+}
+# The same as NEWS_VIEW, the derived columns cast to text (m015): compared with a number, they convert it.
+NEWS_VIEW_TYPED = f"""SELECT a.id, p.id AS portal_id, p.province, p.level, {NEWS_FACET_EXPRESSIONS["year"]} AS year,
+       {NEWS_FACET_EXPRESSIONS["month"]} AS month, a.published_at, a.date_precision, a.title,
+       a.author, {NEWS_FACET_EXPRESSIONS["has_author"]} AS has_author,
        a.summary, a.text, a.category, a.source, a.url, a.canonical_url, a.capture_url, a.captured_at,
        a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of, a.cluster_id, a.search_key
 FROM articles a JOIN portals p ON p.id = a.portal_id"""

@@ -87,6 +87,13 @@ def test_date_range_filter(datasette):
     assert data["filtered_table_rows_count"] == 14
 
 
+@pytest.mark.parametrize(("filters", "rows"), [("year__gt=2023", 22), ("year__gte=2024", 22), ("year__lt=2024", 12),
+                                              ("month__gte=2024-04", 19)])
+def test_year_and_month_compare_as_dates_do(datasette, filters, rows):
+    data = get_json(datasette + f"/archive/news.json?_size=0&{filters}")
+    assert data["filtered_table_rows_count"] == rows
+
+
 def test_facet_and_search_together(datasette):
     data = get_json(datasette + "/archive/news.json?_size=0&_facet=portal_id&_search=" + quote("dinh quan"))
     assert {r["value"]: r["count"] for r in data["facet_results"]["portal_id"]["results"]} == {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scraper.datasette.queries import CANNED_QUERIES, dashboards
+from scraper.facet_counts import DIMENSIONS, TABLE as FACET_COUNTS
 from scraper.items import column_descriptions
 
 TITLE = "govnews: tin tức của chính quyền địa phương Việt Nam / Vietnamese local-government news"
@@ -179,7 +180,9 @@ def build_metadata(database: str) -> dict:
                            "without diacritics (đ = d); facet by portal, province, level, year, month, source and "
                            "byline; filter a date range with published_at ≥ / <.",
             "columns": {**{k: v for k, v in article_columns.items() if k in NEWS_COLUMNS}, **NEWS_ONLY_COLUMNS},
-            "facets": ["portal_id", "province", "level", "year"],
+            # All seven shown: summed from a snapshot's precomputed counts where the page's filters
+            # allow, else counted live (scraper/datasette/plugin/facets.py).
+            "facets": [{"counted": column} for column in DIMENSIONS],
             # Newest first by search_key (the date, then the id), the order of the search index:
             # a search matching most of the archive lists its newest 50 without sorting them all.
             "sort_desc": "search_key",
@@ -191,6 +194,7 @@ def build_metadata(database: str) -> dict:
         "minhashes": {"hidden": True},
         "frontier": {"hidden": True},
         "archive_meta": {"hidden": True},
+        FACET_COUNTS: {"hidden": True},
         **OTHER_TABLES,
     }
     return {

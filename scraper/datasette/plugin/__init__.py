@@ -11,6 +11,7 @@
 - `/-/stream/<database>/<table or view>.jsonl|csv?<filters>`: the whole filtered result as
   JSON Lines or CSV, streamed page by page through Datasette's own JSON (same filters, search
   and limits), so memory holds one page; views with a search_key are paged by it, not by OFFSET.
+- Facets of `news` summed from a published snapshot's precomputed counts (facets.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
+from scraper.datasette.plugin.facets import CountedFacet
 from scraper.export import write_csv, write_jsonl
 from scraper.search import escape_folded, fold_match
 
@@ -96,6 +98,12 @@ _STREAM_OWN = {"_shape", "_next", "_nocount", "_nofacet", "_facet", "_labels", "
 # own CSV "stream all rows" stopped at 322,000 of a million news rows, at the time limit). A view
 # with this unique, indexed, date-major column is paged by it instead.
 _VIEW_KEY = "search_key"
+
+
+@hookimpl
+def register_facet_classes():
+    """Add the `counted` facet: a column facet summed from precomputed counts where it can be."""
+    return [CountedFacet]
 
 
 @hookimpl

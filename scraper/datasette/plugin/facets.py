@@ -1,0 +1,132 @@
+"""Column facets summed from a published snapshot's precomputed counts (scraper/facet_counts.py).
+
+`news` lists its facets as `{"counted": column}`. When the database is immutable, holds the
+counts table, and every filter of the page is on a facet column (or a `published_at` range that
+no row of counts straddles), a facet is one `sum()` over the counts. Otherwise (a search, a text
+filter, a page past the first, a working archive that cron still writes) it is counted live from
+the articles, exactly as Datasette's own column facet does. Either way the results look like a
+column facet's, and they are the same numbers: tests/test_facet_counts.py compares them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from datasette.database import QueryInterrupted
+from datasette.facets import ColumnFacet
+from datasette.filters import Filters
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+
+from scraper.facet_counts import COUNT_COLUMN, DATE_COLUMN, DIMENSIONS, FIRST_DATE, LAST_DATE, TABLE, VIEW
+
+# Query-string arguments that change how a page looks, not which rows it counts.
+_PRESENTATION = {"_size", "_sort", "_sort_desc", "_col", "_nocol", "_labels", "_nolabels", "_shape", "_json",
+                 "_timelimit", "_nocount", "_nofacet", "_nosuggest", "_trace", "_stream", "_dl", "_header"}
+# One-sided comparisons: a row of counts whose first and last dates agree agrees for every date between.
+_RANGE_LOOKUPS = {"gt", "gte", "lt", "lte"}
+_KNOWN_LOOKUPS = {lookup for lookup, _, _ in Filters([]).lookups()}
+
+
+class CountedFacet(ColumnFacet):
+    """A column facet read from the snapshot's counts when the page's filters allow it, else counted live."""
+
+    type = "counted"
+    _configs: list | None = None
+
+    def get_configs(self):
+        return self._configs if self._configs is not None else super().get_configs()
+
+    async def facet_results(self):
+        counts_filter = await self.counts_filter()
+        configs = super().get_configs()
+        summed = [c for c in configs if counts_filter is not None and _column(c) in DIMENSIONS]
+        live = [c for c in configs if c not in summed]
+        results, timed_out = [], []
+        if live:
+            self._configs = live  # Datasette's column facet, live, for these
+            results, timed_out = await super().facet_results()
+            self._configs = None
+        for source_and_config in summed:
+            try:
+                results.append(await self.summed_facet(source_and_config, *counts_filter))
+            except QueryInterrupted:
+                timed_out.append(_column(source_and_config))
+        for result in results:
+            result["type"] = "column"  # the same facet to readers of the page and the JSON
+            if result["hideable"]:
+                result["toggle_url"] = self.ds.urls.path(
+                    path_with_removed_args(self.request, {f"_facet_{self.type}": result["name"]}))
+        return results, timed_out
+
+    async def counts_filter(self) -> tuple[str, dict] | None:
+        """Return the WHERE clause (and its parameters) choosing the rows of counts behind this page's articles,
+        or None when the page's rows cannot be told from the counts."""
+        if self.table != VIEW:
+            return None
+        db = self.ds.get_database(self.database)
+        if db.is_mutable or not await db.table_exists(TABLE):
+            return None  # counts exist only in a snapshot that no longer changes
+        dimension_pairs, date_pairs = [], []
+        for key, value in parse_qsl(self.request.query_string, keep_blank_values=True):
+            if key.startswith("_") and "__" not in key:
+                if key in _PRESENTATION or key.startswith("_facet"):
+                    continue
+                return None  # _search, _where, _through, _next, ...: rows the counts cannot tell
+            column, lookup = key.rsplit("__", 1) if "__" in key else (key, "exact")
+            if lookup not in _KNOWN_LOOKUPS:
+                return None
+            if column in DIMENSIONS:
+                dimension_pairs.append((key, value))
+            elif column == DATE_COLUMN and lookup in _RANGE_LOOKUPS:
+                date_pairs.append((lookup, value))
+            else:
+                return None
+        # Datasette's own filters, applied to the counts' columns of the same names and types.
+        pairs = [*dimension_pairs, *((f"{FIRST_DATE}__{lookup}", value) for lookup, value in date_pairs),
+                 *((f"{LAST_DATE}__{lookup}", value) for lookup, value in date_pairs)]
+        clauses, params = Filters(pairs).build_where_clauses(TABLE)
+        dimensions = clauses[:len(dimension_pairs)]
+        if not date_pairs:
+            return " AND ".join(dimensions) or "1", params
+        firsts = clauses[len(dimension_pairs):len(dimension_pairs) + len(date_pairs)]
+        lasts = clauses[len(dimension_pairs) + len(date_pairs):]
+        # NULL (no date) counts as false, as it does for the articles themselves.
+        inside = " AND ".join(f"coalesce(({first}), 0) AND coalesce(({last}), 0)" for first, last in zip(firsts, lasts))
+        outside = " OR ".join(f"(NOT coalesce(({first}), 0) AND NOT coalesce(({last}), 0))" for first, last in zip(firsts, lasts))
+        straddling = await db.execute(
+            f"SELECT count(*) FROM {TABLE} WHERE {' AND '.join([*dimensions, f'NOT ({inside})', f'NOT ({outside})'])}",
+            params, custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+        if straddling.rows[0][0]:
+            return None  # the range cuts through a month of some portal: count the articles themselves
+        # The same rows as `inside`, written so that the index on the first date can find them.
+        return " AND ".join([*dimensions, *firsts, *lasts]), params
+
+    async def summed_facet(self, source_and_config: dict, where: str, params: dict) -> dict:
+        """Return one facet's results, as Datasette's column facet gives them, summed from the counts."""
+        column = _column(source_and_config)
+        size = self.get_facet_size()
+        rows = (await self.ds.execute(
+            self.database,
+            f"SELECT {escape_sqlite(column)} AS value, sum({COUNT_COLUMN}) AS count FROM {TABLE} "
+            f"WHERE {where} AND {escape_sqlite(column)} IS NOT NULL "
+            f"GROUP BY {escape_sqlite(column)} ORDER BY count DESC, value LIMIT {size + 1}",
+            params, truncate=False, custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
+        pairs = self.get_querystring_pairs()
+        values = []
+        for row in rows[:size]:
+            value = str(row["value"])
+            if (column, value) in pairs:
+                toggle = path_with_removed_args(self.request, {column: value})
+            else:
+                toggle = path_with_added_args(self.request, {column: row["value"]})
+            values.append({"value": row["value"], "label": row["value"], "count": row["count"],
+                           "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
+                           "selected": (column, value) in pairs})
+        return {"name": column, "type": "column", "hideable": source_and_config["source"] != "metadata",
+                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
+                "results": values, "truncated": len(rows) > size}
+
+
+def _column(source_and_config: dict) -> str:
+    config = source_and_config["config"]
+    return config.get("column") or config["simple"]

@@ -1,0 +1,203 @@
+"""Facets of `news` summed from a published snapshot's precomputed counts: the same numbers as counting live.
+
+A synthetic archive (real schema and triggers, rows written in SQL as bench/publish.py writes
+them) is published with `govnews publish` and served with `govnews serve --immutable`. Each page
+asks for every facet twice: the default `counted` facets (hideable false) and Datasette's own
+live column facets through `_facet=` (hideable true).
+
+To see which path a page took, a second copy of the snapshot has its counts multiplied by
+1,000: a facet summed from the counts shows 1,000 times the live count; a facet counted live
+shows the live count.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+import urllib.request
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from scraper.archive import Archive
+from scraper.facet_counts import DIMENSIONS, TABLE
+from tests.conftest import get_json, rows, run_govnews, served
+
+PORTALS = [("dn.dinh-quan", "Đồng Nai", "district"), ("dn.tinh", "Đồng Nai", "province"),
+           ("ct.vinh-thanh", "Cần Thơ", "district"), ("ct.thanh-pho", "Cần Thơ", "province"),
+           ("hn.xa-dong-anh", "Hà Nội", "commune"), ("hn.thanh-pho", "Hà Nội", "province")]
+ARTICLES = 480
+# Dates that sit on a month's edges, so that a range on month boundaries is tested where it cuts.
+EDGE_DATES = ["2024-03-01T00:00:00+07:00", "2024-02-29T23:59:00+07:00", "2025-01-01T00:00:00+07:00",
+              "2024-12-31T23:59:59+07:00"]
+
+
+def write_synthetic_archive(db) -> None:
+    """Write ARTICLES articles over PORTALS, dated 2023-2025 (some undated, some on month edges), three sources,
+    with and without bylines."""
+    rng = random.Random(2025)
+    archive = Archive(db)
+    conn = archive.db.conn
+    conn.executemany("INSERT INTO portals (id, name, province, unit, level, base_url, family, status) "
+                     "VALUES (?, ?, ?, ?, ?, ?, 'nukeviet', 'active')",
+                     [(pid, pid, province, pid, level, f"http://{pid}.example/") for pid, province, level in PORTALS])
+    articles = []
+    for n in range(ARTICLES):
+        pid = PORTALS[min(int(rng.expovariate(0.6)), len(PORTALS) - 1)][0]
+        if n < len(EDGE_DATES):
+            published = EDGE_DATES[n]
+        elif n % 37 == 0:
+            published = None
+        else:
+            published = (f"{rng.choice([2023, 2024, 2025])}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                         f"T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00+07:00")
+        source = rng.choices(["live", "wayback", "commoncrawl"], [7, 2, 1])[0]
+        author = rng.choice(["Minh Anh", "Thu Hà", "", None])
+        url = f"http://{pid}.example/news/{n}.html"
+        articles.append((pid, url, url, f"Tin {n}", published, author, f"Nội dung {n}", source))
+    with conn:
+        conn.executemany("INSERT INTO articles (portal_id, url, canonical_url, title, published_at, author, text, source, "
+                         "first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2026-11-22T00:00:00+00:00')", articles)
+    archive.close()
+
+
+@pytest.fixture(scope="module")
+def snapshots(tmp_path_factory):
+    """The published snapshot, and a copy of it whose counts are multiplied by 1,000."""
+    folder = tmp_path_factory.mktemp("facet-counts")
+    write_synthetic_archive(folder / "work.db")
+    published = run_govnews("publish", "--db", str(folder / "work.db"), "--to", str(folder / "archive.db"), cwd=folder)
+    assert published.returncode == 0, published.stderr
+    shutil.copy(folder / "archive.db", folder / "inflated.db")
+    conn = sqlite3.connect(folder / "inflated.db")
+    with conn:
+        conn.execute(f"UPDATE {TABLE} SET articles = articles * 1000")
+    conn.close()
+    return {"work": folder / "work.db", "published": folder / "archive.db", "inflated": folder / "inflated.db"}
+
+
+@pytest.fixture(scope="module")
+def published(snapshots):
+    with served(snapshots["published"], "--immutable") as base:
+        yield base + "/archive"
+
+
+@pytest.fixture(scope="module")
+def inflated(snapshots):
+    with served(snapshots["inflated"], "--immutable") as base:
+        yield base + "/inflated"
+
+
+def both_facets(base: str, filters: str) -> tuple[dict, dict]:
+    """Return ({facet: {value: count}} summed or counted by the counted facets, the same counted live by Datasette)."""
+    live = urlencode([("_facet", column) for column in DIMENSIONS])
+    data = get_json(f"{base}/news.json?_size=0&{live}" + (f"&{filters}" if filters else ""))
+    counted, counted_live = {}, {}
+    for facet in data["facet_results"].values():
+        (counted_live if facet["hideable"] else counted)[facet["name"]] = {r["value"]: r["count"] for r in facet["results"]}
+    return counted, counted_live
+
+
+def times(factor: int, facets: dict) -> dict:
+    return {name: {value: count * factor for value, count in values.items()} for name, values in facets.items()}
+
+
+PAGES = [
+    "",
+    "province=" + quote("Đồng Nai"),
+    "portal_id=ct.vinh-thanh",
+    "level=province&source=wayback",
+    "year=2024",
+    "year__gt=2023",  # Datasette passes 2023 as a number: compared as text on the view and on the counts
+    "month=2024-03&has_author=no",
+    "province__in=" + quote("Cần Thơ,Hà Nội"),
+    "province__not=" + quote("Hà Nội") + "&year__lt=2025",
+    "published_at__gte=2024-01-01&published_at__lt=2025-01-01",
+    "published_at__gte=2024-03-01&published_at__lte=2024-12-31T23:59:59%2B07:00",
+    "published_at__gt=2024-02-29T23:59:00%2B07:00",
+    "published_at__gte=2024-03-15",  # cuts through March: counted live
+    "published_at__isnull=1",  # not a range: counted live
+    "month__isnull=1",
+    "_search=tin",
+    "title__contains=" + quote("Tin 1"),
+]
+
+
+@pytest.mark.parametrize("filters", PAGES)
+def test_counted_facets_are_the_live_counts(published, filters):
+    counted, live = both_facets(published, filters)
+    assert counted == live
+
+
+def test_the_unfiltered_page_counts_every_article_once(published):
+    counted, _ = both_facets(published, "")
+    assert sum(counted["source"].values()) == ARTICLES
+
+
+def test_the_unfiltered_page_shows_the_seven_facets(published):
+    counted, _ = both_facets(published, "")
+    assert sorted(counted) == sorted(DIMENSIONS)
+
+
+@pytest.mark.parametrize("filters", [
+    "",
+    "province=" + quote("Đồng Nai"),
+    "year__gt=2023&source=live",
+    "published_at__gte=2024-01-01&published_at__lt=2025-01-01",
+    "published_at__gte=2024-03-01&_sort=published_at&_size=5",
+])
+def test_pages_filtered_by_facet_columns_and_month_ranges_sum_the_counts(inflated, filters):
+    counted, live = both_facets(inflated, filters)
+    assert counted == times(1000, live)
+
+
+@pytest.mark.parametrize("filters", [
+    "_search=tin",
+    "published_at__gte=2024-03-15",
+    "published_at__isnull=1",
+    "title__contains=" + quote("Tin 1"),
+    "_where=" + quote("id > 100"),
+])
+def test_pages_the_counts_cannot_tell_are_counted_live(inflated, filters):
+    counted, live = both_facets(inflated, filters)
+    assert counted == live
+
+
+def test_a_page_past_the_first_is_counted_live(inflated):
+    first = get_json(inflated + "/news.json?_size=20")
+    counted, live = both_facets(inflated, "_next=" + quote(first["next"]))
+    assert counted == live
+
+
+def test_a_database_that_can_change_is_counted_live(snapshots):
+    with served(snapshots["inflated"]) as base:  # not --immutable: the counts may be out of date
+        counted, live = both_facets(base + "/inflated", "")
+    assert counted == live
+
+
+def test_counted_facets_look_like_column_facets(published):
+    data = get_json(published + "/news.json?_size=0")
+    assert {facet["type"] for facet in data["facet_results"].values()} == {"column"}
+
+
+def test_the_page_names_facets_without_their_kind(published):
+    with urllib.request.urlopen(published + "/news", timeout=30) as response:
+        html = response.read().decode()
+    assert "(counted)" not in html
+
+
+def test_a_facet_value_links_to_the_page_filtered_by_it(published, snapshots):
+    data = get_json(published + "/news.json?_size=0")
+    link = next(r["toggle_url"] for r in data["facet_results"]["province"]["results"] if r["value"] == "Cần Thơ")
+    filtered = get_json(link.replace("/news?", "/news.json?"))
+    expected = rows(snapshots["published"], "SELECT count(*) FROM news WHERE province = 'Cần Thơ'")[0][0]
+    assert filtered["filtered_table_rows_count"] == expected
+
+
+def test_publish_writes_the_counts_of_every_article(snapshots):
+    assert rows(snapshots["published"], f"SELECT sum(articles) FROM {TABLE}")[0][0] == ARTICLES
+
+
+def test_the_working_archive_has_no_counts(snapshots):
+    assert rows(snapshots["work"], "SELECT count(*) FROM sqlite_master WHERE name = ?", [TABLE])[0][0] == 0
