@@ -4,8 +4,10 @@
 counts table, and every filter of the page is on a facet column (or a `published_at` range that
 no row of counts straddles), a facet is one `sum()` over the counts. Otherwise (a search, a text
 filter, a page past the first, a working archive that cron still writes) it is counted live from
-the articles, exactly as Datasette's own column facet does. Either way the results look like a
-column facet's, and they are the same numbers: tests/test_facet_counts.py compares them.
+the articles, exactly as Datasette's own column facet does, unless the page's own count ran out
+of time: then the facets are named as timed out without making the page wait for them too.
+Either way the results look like a column facet's, and they are the same numbers:
+tests/test_facet_counts.py compares them.
 """
 
 from __future__ import annotations
@@ -42,7 +44,11 @@ class CountedFacet(ColumnFacet):
         summed = [c for c in configs if counts_filter is not None and _column(c) in DIMENSIONS]
         live = [c for c in configs if c not in summed]
         results, timed_out = [], []
-        if live:
+        if live and self.row_count is None and not self.request.args.get("_nocount"):
+            # The page's count ran out of time (a search matching most of the archive): a facet
+            # over the same rows would too, after making the page wait for it. Named as timed out.
+            timed_out = [_column(c) for c in live]
+        elif live:
             self._configs = live  # Datasette's column facet, live, for these
             results, timed_out = await super().facet_results()
             self._configs = None
