@@ -1,4 +1,4 @@
-"""What a researcher does in a browser: Debian's Chromium, driven by Playwright, on the demo archive in Datasette.
+"""What a researcher does in a browser: Debian's Chromium, driven by Playwright, on the demo archive published and served.
 
 No browser is downloaded: `make test` installs Debian's chromium, and the tests drive /usr/bin/chromium.
 `pytest --update-screenshots` writes each test's screenshot into docs/screenshots/.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.conftest import ROOT, served
+from tests.conftest import ROOT, run_govnews, served
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags for a closed network and a root user (see the env notes): no sandbox, no background traffic.
@@ -24,8 +24,12 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def datasette(archive):
-    with served(archive["db"]) as base:
+def datasette(archive, tmp_path_factory):
+    """The demo archive as researchers get it: a published snapshot served immutable (facets from its counts)."""
+    snapshot = tmp_path_factory.mktemp("browser") / "archive.db"
+    published = run_govnews("publish", "--db", str(archive["db"]), "--to", str(snapshot), cwd=snapshot.parent)
+    assert published.returncode == 0, published.stderr
+    with served(snapshot, "--immutable") as base:
         yield base
 
 
