@@ -14,6 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.facet_counts import write_facet_counts
+from scraper.migrations import NEWS_FACET_EXPRESSIONS
+
+# The news view of a snapshot: the working archive's (migrations.NEWS_VIEW_TYPED), with the
+# portal's id, province and level read from articles, where news_without_join copies them.
+PUBLISHED_NEWS_VIEW = f"""SELECT a.id, a.portal_id, a.province, a.level, {NEWS_FACET_EXPRESSIONS["year"]} AS year,
+       {NEWS_FACET_EXPRESSIONS["month"]} AS month, a.published_at, a.date_precision, a.title,
+       a.author, {NEWS_FACET_EXPRESSIONS["has_author"]} AS has_author,
+       a.summary, a.text, a.category, a.source, a.url, a.canonical_url, a.capture_url, a.captured_at,
+       a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of, a.cluster_id, a.search_key
+FROM articles a"""
 
 
 class SnapshotError(RuntimeError):
@@ -56,11 +66,30 @@ def publish_snapshot(source: str | Path, target: str | Path) -> Snapshot:
     return Snapshot(target, articles, target.stat().st_size, time.monotonic() - started)
 
 
+def news_without_join(conn: sqlite3.Connection) -> None:
+    """Copy each portal's province and level onto its articles, index them, and define news over articles alone.
+
+    Joined to portals, a page filtered by a province or a level that holds much of the archive
+    had to sort all of it (level=province: 3.4 s on a million articles, over the time limit):
+    the planner cannot tell a large province from a small one. From articles, each has an index
+    in newest-first order, and its count reads one index. Only a snapshot gets this: nothing
+    writes it, so the copies cannot go stale.
+    """
+    conn.execute("ALTER TABLE articles ADD COLUMN province TEXT")
+    conn.execute("ALTER TABLE articles ADD COLUMN level TEXT")
+    conn.execute("UPDATE articles SET (province, level) = (SELECT province, level FROM portals WHERE id = articles.portal_id)")
+    for column in ("province", "level"):
+        conn.execute(f"CREATE INDEX idx_articles_{column}_search_key ON articles({column}, search_key)")
+    conn.execute("DROP VIEW news")
+    conn.execute(f"CREATE VIEW news AS {PUBLISHED_NEWS_VIEW}")
+
+
 def _prepare(path: Path) -> int:
     """Bring a snapshot to this version's schema, tune it for reading, check its pages and its search index.
 
     Returns its article count. The archive cron writes is left on the schema its crawler wrote.
-    The snapshot also gets the facet counts of its news view (scraper/facet_counts.py).
+    The snapshot's news view reads everything from articles (news_without_join), and the
+    snapshot gets the facet counts of that view (scraper/facet_counts.py).
     """
     from scraper.archive import Archive
 
@@ -74,6 +103,7 @@ def _prepare(path: Path) -> int:
         # Nothing writes the snapshot again: merge the search index into one segment (about a
         # third faster to query) and give the planner fresh statistics for facets and joins.
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+        news_without_join(conn)
         # Facet counts a faceted page sums instead of grouping the articles (facet_counts.py).
         write_facet_counts(conn)
         conn.execute("ANALYZE")

@@ -195,6 +195,20 @@ def test_a_facet_value_links_to_the_page_filtered_by_it(published, snapshots):
     assert filtered["filtered_table_rows_count"] == expected
 
 
+@pytest.mark.parametrize("table", ["articles", "news"])
+def test_every_column_of_the_snapshot_has_a_description(published, table):
+    meta = get_json(published.removesuffix("/archive") + "/-/metadata.json")["databases"]["archive"]["tables"][table]["columns"]
+    columns = get_json(published + f"/{table}.json?_shape=objects&_size=1")["columns"]
+    assert [c for c in columns if not meta.get(c)] == []
+
+
+def test_a_province_filter_lists_the_provinces_articles_newest_first(published, snapshots):
+    data = get_json(published + "/news.json?_shape=objects&_size=5&_col=id&province=" + quote("Cần Thơ"))
+    expected = rows(snapshots["published"], "SELECT a.id FROM articles a JOIN portals p ON p.id = a.portal_id "
+                    "WHERE p.province = 'Cần Thơ' ORDER BY a.search_key DESC LIMIT 5")
+    assert [row["id"] for row in data["rows"]] == [row["id"] for row in expected]
+
+
 def test_publish_writes_the_counts_of_every_article(snapshots):
     assert rows(snapshots["published"], f"SELECT sum(articles) FROM {TABLE}")[0][0] == ARTICLES
 

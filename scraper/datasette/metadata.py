@@ -25,6 +25,8 @@ TABLE_ONLY_COLUMNS = {
     "last_seen_at": "When the crawler last saw the article unchanged or changed (ISO 8601, UTC).",
     "gone_at": "When a re-check found the article gone (404, 410, soft 404, redirect to the home page), or NULL; the row stays.",
     "last_checked_at": "When a crawl last fetched or re-checked the article (ISO 8601, UTC).",
+    "province": "In a published snapshot only: the portal's province, copied from portals when it was published.",
+    "level": "In a published snapshot only: the portal's level, copied from portals when it was published.",
     "search_key": "The article's key in the search index (generated): its publication minute since 1970 times 2^30, plus its id; "
                   "search results come newest first by it without sorting.",
 }
