@@ -7,7 +7,9 @@ grouping up to a million articles per facet (docs/decisions.md, "Facet counts").
 
 Each row also keeps the first and last `published_at` of its articles. A date-range filter
 (`published_at__gte=2024-01-01`) is answered from the counts when every row falls wholly
-inside or wholly outside the range, which is the case for ranges on month boundaries.
+inside or wholly outside the range, which is the case for ranges on month boundaries. And it
+keeps their lowest and highest `search_key`, so that a date-range page can tell SQLite which
+stretch of the newest-first index holds its articles (plugin: search_key_bounds).
 
 `inspect_data` gives Datasette the row counts of a snapshot's tables and of the news view, taken
 once when `govnews serve --immutable` starts, for the unfiltered pages.
@@ -25,6 +27,8 @@ DIMENSIONS = ("portal_id", "province", "level", "year", "month", "source", "has_
 DATE_COLUMN = "published_at"
 FIRST_DATE, LAST_DATE = "first_published_at", "last_published_at"
 COUNT_COLUMN = "articles"
+# news' newest-first order; each row of TABLE keeps the lowest and highest of its articles.
+KEY, FIRST_KEY, LAST_KEY = "search_key", "first_search_key", "last_search_key"
 
 
 def write_facet_counts(conn: sqlite3.Connection) -> int:
@@ -34,9 +38,9 @@ def write_facet_counts(conn: sqlite3.Connection) -> int:
     # Created from the view itself, so each column has the type affinity of the view's column
     # and a filter compares the same way on both (`year__gt=2019` compares text with a number).
     conn.execute(f"CREATE TABLE {TABLE} AS SELECT {dimensions}, 0 AS {COUNT_COLUMN}, {DATE_COLUMN} AS {FIRST_DATE}, "
-                 f"{DATE_COLUMN} AS {LAST_DATE} FROM {VIEW} LIMIT 0")
-    conn.execute(f"INSERT INTO {TABLE} SELECT {dimensions}, count(*), min({DATE_COLUMN}), max({DATE_COLUMN}) "
-                 f"FROM {VIEW} GROUP BY {dimensions}")
+                 f"{DATE_COLUMN} AS {LAST_DATE}, {KEY} AS {FIRST_KEY}, {KEY} AS {LAST_KEY} FROM {VIEW} LIMIT 0")
+    conn.execute(f"INSERT INTO {TABLE} SELECT {dimensions}, count(*), min({DATE_COLUMN}), max({DATE_COLUMN}), "
+                 f"min({KEY}), max({KEY}) FROM {VIEW} GROUP BY {dimensions}")
     # A page filtered by a facet column or a date range reads only its own rows.
     for column in DIMENSIONS:
         # With the count: a facet groups by reading its own index alone.

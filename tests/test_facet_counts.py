@@ -209,6 +209,33 @@ def test_a_province_filter_lists_the_provinces_articles_newest_first(published, 
     assert [row["id"] for row in data["rows"]] == [row["id"] for row in expected]
 
 
+@pytest.fixture(scope="module")
+def working(snapshots):
+    """The archive the snapshot was published from, served as cron's file is (no counts, no bounds)."""
+    with served(snapshots["work"]) as base:
+        yield base + "/work"
+
+
+RANGES = ["published_at__gte=2024-01-01&published_at__lt=2025-01-01",
+          "published_at__gte=2024-03-15",
+          "published_at__lt=2024-03-01",
+          "published_at__gt=2024-02-29T23:59:00%2B07:00&published_at__lte=2024-03-01T00:00:00%2B07:00",
+          "published_at__gte=2024-01-01&province=" + quote("Cần Thơ") + "&_search=tin",
+          "published_at__gte=2030-01-01"]
+
+
+@pytest.mark.parametrize("filters", RANGES)
+def test_a_date_range_page_lists_and_counts_what_the_working_archive_does(published, working, filters):
+    pages = [get_json(f"{base}/news.json?_shape=objects&_size=20&_col=id&{filters}") for base in (published, working)]
+    assert [([row["id"] for row in page["rows"]], page["filtered_table_rows_count"]) for page in pages] == [
+        ([row["id"] for row in pages[1]["rows"]], pages[1]["filtered_table_rows_count"])] * 2
+
+
+def test_a_date_range_page_of_the_snapshot_is_bounded_by_search_key(published):
+    data = get_json(f"{published}/news.json?_size=1&{RANGES[0]}")
+    assert "search_key >= :govnews_key_low AND search_key <= :govnews_key_high" in data["query"]["sql"]
+
+
 def test_publish_writes_the_counts_of_every_article(snapshots):
     assert rows(snapshots["published"], f"SELECT sum(articles) FROM {TABLE}")[0][0] == ARTICLES
 

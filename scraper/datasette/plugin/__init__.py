@@ -11,7 +11,8 @@
 - `/-/stream/<database>/<table or view>.jsonl|csv?<filters>`: the whole filtered result as
   JSON Lines or CSV, streamed page by page through Datasette's own JSON (same filters, search
   and limits), so memory holds one page; views with a search_key are paged by it, not by OFFSET.
-- Facets of `news` summed from a published snapshot's precomputed counts (facets.py).
+- Facets of `news` summed from a published snapshot's precomputed counts, and a date-range page
+  of `news` bounded to its stretch of the newest-first index (facets.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
-from scraper.datasette.plugin.facets import CountedFacet
+from scraper.datasette.plugin.facets import CountedFacet, search_key_bounds
 from scraper.export import write_csv, write_jsonl
 from scraper.search import escape_folded, fold_match
 
@@ -104,6 +105,12 @@ _VIEW_KEY = "search_key"
 def register_facet_classes():
     """Add the `counted` facet: a column facet summed from precomputed counts where it can be."""
     return [CountedFacet]
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """On a published news page with a date range, bound search_key to the range (implied, for the planner)."""
+    return search_key_bounds(request, database, table, datasette)
 
 
 @hookimpl

@@ -17,10 +17,11 @@ from urllib.parse import parse_qsl
 
 from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
-from datasette.filters import Filters
+from datasette.filters import FilterArguments, Filters
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-from scraper.facet_counts import COUNT_COLUMN, DATE_COLUMN, DIMENSIONS, FIRST_DATE, LAST_DATE, TABLE, VIEW
+from scraper.facet_counts import (COUNT_COLUMN, DATE_COLUMN, DIMENSIONS, FIRST_DATE, FIRST_KEY, KEY, LAST_DATE, LAST_KEY,
+                                  TABLE, VIEW)
 
 # Query-string arguments that change how a page looks, not which rows it counts.
 _PRESENTATION = {"_size", "_sort", "_sort_desc", "_col", "_nocol", "_labels", "_nolabels", "_shape", "_json",
@@ -149,3 +150,34 @@ class CountedFacet(ColumnFacet):
 def _column(source_and_config: dict) -> str:
     config = source_and_config["config"]
     return config.get("column") or config["simple"]
+
+
+async def search_key_bounds(request, database: str, table: str, datasette) -> FilterArguments | None:
+    """For a news page with a `published_at` range, add the stretch of search_key that holds every article in it.
+
+    The clause is implied by the range, so the page lists and counts the same articles; it lets
+    SQLite walk the newest-first index from the range's newest article instead of sorting every
+    article of the range (1.2 s for a year of a million-article archive). The bounds are the
+    lowest and highest search_key of the rows of counts that the range does not rule out.
+    """
+    if table != VIEW:
+        return None
+    db = datasette.get_database(database)
+    if db.is_mutable or not await db.table_exists(TABLE):
+        return None
+    ranges = []
+    for key, value in parse_qsl(request.query_string, keep_blank_values=True):
+        column, _, lookup = key.rpartition("__")
+        if column == DATE_COLUMN and lookup in _RANGE_LOOKUPS:
+            ranges.append((lookup, value))
+    if not ranges:
+        return None
+    clauses, params = Filters([*((f"{FIRST_DATE}__{lookup}", value) for lookup, value in ranges),
+                               *((f"{LAST_DATE}__{lookup}", value) for lookup, value in ranges)]).build_where_clauses(TABLE)
+    firsts, lasts = clauses[:len(ranges)], clauses[len(ranges):]
+    ruled_out = " OR ".join(f"(NOT coalesce(({first}), 0) AND NOT coalesce(({last}), 0))" for first, last in zip(firsts, lasts))
+    low, high = (await db.execute(f"SELECT min({FIRST_KEY}), max({LAST_KEY}) FROM {TABLE} WHERE NOT ({ruled_out})", params)).rows[0]
+    if low is None:
+        return None
+    return FilterArguments([f"{KEY} >= :govnews_key_low AND {KEY} <= :govnews_key_high"],
+                           params={"govnews_key_low": low, "govnews_key_high": high})
