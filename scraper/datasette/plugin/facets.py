@@ -81,11 +81,9 @@ class CountedFacet(ColumnFacet):
     async def counts_filter(self) -> tuple[str, dict] | None:
         """Return the WHERE clause (and its parameters) choosing the rows of counts behind this page's articles,
         or None when the page's rows cannot be told from the counts."""
-        if self.table != VIEW:
+        if not await _has_counts(self.ds, self.database, self.table):
             return None
         db = self.ds.get_database(self.database)
-        if db.is_mutable or not await db.table_exists(TABLE):
-            return None  # counts exist only in a snapshot that no longer changes
         dimension_pairs, date_pairs = [], []
         for key, value in parse_qsl(self.request.query_string, keep_blank_values=True):
             if key.startswith("_") and "__" not in key:
@@ -101,20 +99,14 @@ class CountedFacet(ColumnFacet):
                 date_pairs.append((lookup, value))
             else:
                 return None
-        # Datasette's own filters, applied to the counts' columns of the same names and types.
-        pairs = [*dimension_pairs, *((f"{FIRST_DATE}__{lookup}", value) for lookup, value in date_pairs),
-                 *((f"{LAST_DATE}__{lookup}", value) for lookup, value in date_pairs)]
-        clauses, params = Filters(pairs).build_where_clauses(TABLE)
-        dimensions = clauses[:len(dimension_pairs)]
+        dimensions, firsts, lasts, params = _counts_clauses(dimension_pairs, date_pairs)
         if not date_pairs:
             return " AND ".join(dimensions) or "1", params
-        firsts = clauses[len(dimension_pairs):len(dimension_pairs) + len(date_pairs)]
-        lasts = clauses[len(dimension_pairs) + len(date_pairs):]
         # NULL (no date) counts as false, as it does for the articles themselves.
         inside = " AND ".join(f"coalesce(({first}), 0) AND coalesce(({last}), 0)" for first, last in zip(firsts, lasts))
-        outside = " OR ".join(f"(NOT coalesce(({first}), 0) AND NOT coalesce(({last}), 0))" for first, last in zip(firsts, lasts))
         straddling = await db.execute(
-            f"SELECT count(*) FROM {TABLE} WHERE {' AND '.join([*dimensions, f'NOT ({inside})', f'NOT ({outside})'])}",
+            f"SELECT count(*) FROM {TABLE} WHERE "
+            + " AND ".join([*dimensions, f"NOT ({inside})", f"NOT ({_ruled_out(firsts, lasts)})"]),
             params, custom_time_limit=self.ds.setting("facet_time_limit_ms"))
         if straddling.rows[0][0]:
             return None  # the range cuts through a month of some portal: count the articles themselves
@@ -147,6 +139,29 @@ class CountedFacet(ColumnFacet):
                 "results": values, "truncated": len(rows) > size}
 
 
+async def _has_counts(datasette, database: str, table: str) -> bool:
+    """Whether table is news in a database that never changes and holds the counts (a published snapshot)."""
+    if table != VIEW:
+        return False
+    db = datasette.get_database(database)
+    return not db.is_mutable and await db.table_exists(TABLE)
+
+
+def _counts_clauses(dimension_pairs: list, date_pairs: list) -> tuple[list, list, list, dict]:
+    """Return Datasette's own filter SQL for the counts table: the clauses of the dimension filters, each date
+    range's clause on the rows' first dates and on their last dates, and the parameters of them all."""
+    pairs = [*dimension_pairs, *((f"{FIRST_DATE}__{lookup}", value) for lookup, value in date_pairs),
+             *((f"{LAST_DATE}__{lookup}", value) for lookup, value in date_pairs)]
+    clauses, params = Filters(pairs).build_where_clauses(TABLE)
+    dimensions, dates = clauses[:len(dimension_pairs)], clauses[len(dimension_pairs):]
+    return dimensions, dates[:len(date_pairs)], dates[len(date_pairs):], params
+
+
+def _ruled_out(firsts: list, lasts: list) -> str:
+    """SQL: true for a row of counts whose articles all fail some date clause (NULL dates fail every one)."""
+    return " OR ".join(f"(NOT coalesce(({first}), 0) AND NOT coalesce(({last}), 0))" for first, last in zip(firsts, lasts))
+
+
 def _column(source_and_config: dict) -> str:
     config = source_and_config["config"]
     return config.get("column") or config["simple"]
@@ -160,11 +175,9 @@ async def search_key_bounds(request, database: str, table: str, datasette) -> Fi
     article of the range (1.2 s for a year of a million-article archive). The bounds are the
     lowest and highest search_key of the rows of counts that the range does not rule out.
     """
-    if table != VIEW:
+    if not await _has_counts(datasette, database, table):
         return None
     db = datasette.get_database(database)
-    if db.is_mutable or not await db.table_exists(TABLE):
-        return None
     ranges = []
     for key, value in parse_qsl(request.query_string, keep_blank_values=True):
         column, _, lookup = key.rpartition("__")
@@ -172,11 +185,9 @@ async def search_key_bounds(request, database: str, table: str, datasette) -> Fi
             ranges.append((lookup, value))
     if not ranges:
         return None
-    clauses, params = Filters([*((f"{FIRST_DATE}__{lookup}", value) for lookup, value in ranges),
-                               *((f"{LAST_DATE}__{lookup}", value) for lookup, value in ranges)]).build_where_clauses(TABLE)
-    firsts, lasts = clauses[:len(ranges)], clauses[len(ranges):]
-    ruled_out = " OR ".join(f"(NOT coalesce(({first}), 0) AND NOT coalesce(({last}), 0))" for first, last in zip(firsts, lasts))
-    low, high = (await db.execute(f"SELECT min({FIRST_KEY}), max({LAST_KEY}) FROM {TABLE} WHERE NOT ({ruled_out})", params)).rows[0]
+    _, firsts, lasts, params = _counts_clauses([], ranges)
+    low, high = (await db.execute(f"SELECT min({FIRST_KEY}), max({LAST_KEY}) FROM {TABLE} "
+                                  f"WHERE NOT ({_ruled_out(firsts, lasts)})", params)).rows[0]
     if low is None:
         return None
     return FilterArguments([f"{KEY} >= :govnews_key_low AND {KEY} <= :govnews_key_high"],
