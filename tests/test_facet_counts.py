@@ -170,6 +170,19 @@ def test_a_page_past_the_first_is_counted_live(inflated):
     assert counted == live
 
 
+def test_a_snapshot_published_before_the_counts_is_counted_live(snapshots, tmp_path):
+    older = tmp_path / "older.db"
+    shutil.copy(snapshots["published"], older)
+    conn = sqlite3.connect(older)
+    conn.execute(f"DROP TABLE {TABLE}")
+    conn.commit()
+    conn.close()
+    with served(older, "--immutable") as base:
+        counted, live = both_facets(base + "/older", "published_at__gte=2024-01-01")
+        sql = get_json(base + "/older/news.json?_size=1&published_at__gte=2024-01-01")["query"]["sql"]
+    assert (counted, "search_key >=" in sql) == (live, False)
+
+
 def test_a_database_that_can_change_is_counted_live(snapshots):
     with served(snapshots["inflated"]) as base:  # not --immutable: the counts may be out of date
         counted, live = both_facets(base + "/inflated", "")
