@@ -56,14 +56,11 @@ class CountedFacet(ColumnFacet):
             for facet_results, facet_timed_out in await asyncio.gather(*(self.live_facet(c) for c in live)):
                 results += facet_results
                 timed_out += facet_timed_out
-        sums = await asyncio.gather(*(self.summed_facet(c, *counts_filter) for c in summed), return_exceptions=True)
-        for source_and_config, result in zip(summed, sums):
-            if isinstance(result, QueryInterrupted):
-                timed_out.append(_column(source_and_config))
-            elif isinstance(result, BaseException):
-                raise result
-            else:
-                results.append(result)
+        if summed:
+            try:
+                results += await self.summed_facets(summed, *counts_filter)
+            except QueryInterrupted:
+                timed_out += [_column(c) for c in summed]
         for result in results:
             result["type"] = "column"  # the same facet to readers of the page and the JSON
             if result["hideable"]:
@@ -113,16 +110,30 @@ class CountedFacet(ColumnFacet):
         # The same rows as `inside`, written so that the index on the first date can find them.
         return " AND ".join([*dimensions, *firsts, *lasts]), params
 
-    async def summed_facet(self, source_and_config: dict, where: str, params: dict) -> dict:
-        """Return one facet's results, as Datasette's column facet gives them, summed from the counts."""
-        column = _column(source_and_config)
+    async def summed_facets(self, configs: list, where: str, params: dict) -> list[dict]:
+        """Return the facets' results, as Datasette's column facet gives them, summed from the counts."""
         size = self.get_facet_size()
-        rows = (await self.ds.execute(
-            self.database,
-            f"SELECT {escape_sqlite(column)} AS value, sum({COUNT_COLUMN}) AS count FROM {TABLE} "
-            f"WHERE {where} AND {escape_sqlite(column)} IS NOT NULL "
-            f"GROUP BY {escape_sqlite(column)} ORDER BY count DESC, value LIMIT {size + 1}",
-            params, truncate=False, custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
+        if where == "1":
+            # The whole archive: each facet reads its own index (column, count), side by side.
+            queries = [self.ds.execute(self.database, _sum_sql(_column(c), TABLE, where, size), params, truncate=False,
+                                       custom_time_limit=self.ds.setting("facet_time_limit_ms")) for c in configs]
+            grouped = [result.rows for result in await asyncio.gather(*queries)]
+        else:
+            # A filtered page: its rows of counts are chosen once, then grouped by each facet. One
+            # query per facet made SQLite walk the facet column's index and look up every row's
+            # filter column: 0.3-0.5 s for a filter keeping half of the counts, against 35-170 ms.
+            chosen = ", ".join([*DIMENSIONS, COUNT_COLUMN])
+            parts = " UNION ALL ".join(f"SELECT * FROM ({_sum_sql(_column(c), 'chosen', '1', size, facet=i)})"
+                                       for i, c in enumerate(configs))
+            rows = (await self.ds.execute(
+                self.database, f"WITH chosen AS MATERIALIZED (SELECT {chosen} FROM {TABLE} WHERE {where}) {parts}",
+                params, truncate=False, custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
+            grouped = [[row for row in rows if row["facet"] == i] for i in range(len(configs))]
+        return [self.facet_result(c, facet_rows, size) for c, facet_rows in zip(configs, grouped)]
+
+    def facet_result(self, source_and_config: dict, rows: list, size: int) -> dict:
+        """One facet's results from its (value, count) rows, in the shape of Datasette's column facet."""
+        column = _column(source_and_config)
         pairs = self.get_querystring_pairs()
         values = []
         for row in rows[:size]:
@@ -137,6 +148,13 @@ class CountedFacet(ColumnFacet):
         return {"name": column, "type": "column", "hideable": source_and_config["source"] != "metadata",
                 "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
                 "results": values, "truncated": len(rows) > size}
+
+
+def _sum_sql(column: str, source: str, where: str, size: int, facet: int = 0) -> str:
+    """SQL: the size + 1 most frequent values of column in source (the counts), as Datasette orders a facet."""
+    column = escape_sqlite(column)
+    return (f"SELECT {facet} AS facet, {column} AS value, sum({COUNT_COLUMN}) AS count FROM {source} "
+            f"WHERE {where} AND {column} IS NOT NULL GROUP BY {column} ORDER BY count DESC, value LIMIT {size + 1}")
 
 
 async def _has_counts(datasette, database: str, table: str) -> bool:
