@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -323,8 +324,12 @@ def serve_archive(db_path: str, port: int, immutable: bool = False) -> None:
         metadata_path.write_text(json.dumps(build_metadata(Path(db_path).stem), ensure_ascii=False), encoding="utf-8")
         inspect_path = None
         if immutable:  # row counts taken once: the file never changes while served
+            try:
+                counts = inspect_data(Path(db_path))
+            except sqlite3.DatabaseError as exc:
+                raise click.ClickException(f"{db_path}: not a govnews archive ({exc})") from None
             inspect_path = Path(tmp) / "inspect.json"
-            inspect_path.write_text(json.dumps(inspect_data(Path(db_path)), ensure_ascii=False), encoding="utf-8")
+            inspect_path.write_text(json.dumps(counts, ensure_ascii=False), encoding="utf-8")
         click.echo(f"Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)", nl=True)
         sys.stdout.flush()
         run_until_signal(datasette_command(db_path, port, metadata_path, inspect_path))

@@ -239,7 +239,7 @@ def m015_news_facet_columns_indexed(db: Database) -> None:
     with them, 1 ms and 20 ms.
     """
     db.execute("DROP VIEW IF EXISTS news")
-    db.create_view("news", NEWS_VIEW_TYPED)
+    db.create_view("news", news_view())
     for name, expression in NEWS_FACET_EXPRESSIONS.items():
         db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_{name}_search_key ON articles({expression}, search_key)")
         db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_portal_id_{name} ON articles(portal_id, {expression})")
@@ -265,13 +265,20 @@ NEWS_FACET_EXPRESSIONS = {
     "has_author": "CAST(CASE WHEN coalesce(author, '') = '' THEN 'no' ELSE 'yes' END AS TEXT)",
     "source": "source",
 }
-# The same as NEWS_VIEW, the derived columns cast to text (m015): compared with a number, they convert it.
-NEWS_VIEW_TYPED = f"""SELECT a.id, p.id AS portal_id, p.province, p.level, {NEWS_FACET_EXPRESSIONS["year"]} AS year,
+
+
+def news_view(published: bool = False) -> str:
+    """The news view as m015 defines it: NEWS_VIEW with the derived columns cast to text (compared with a
+    number, they convert it). published: a snapshot's, reading portal id, province and level from articles,
+    where publish.news_without_join copies them, instead of joining portals."""
+    portal = "a.portal_id, a.province, a.level" if published else "p.id AS portal_id, p.province, p.level"
+    source = "articles a" if published else "articles a JOIN portals p ON p.id = a.portal_id"
+    return f"""SELECT a.id, {portal}, {NEWS_FACET_EXPRESSIONS["year"]} AS year,
        {NEWS_FACET_EXPRESSIONS["month"]} AS month, a.published_at, a.date_precision, a.title,
        a.author, {NEWS_FACET_EXPRESSIONS["has_author"]} AS has_author,
        a.summary, a.text, a.category, a.source, a.url, a.canonical_url, a.capture_url, a.captured_at,
        a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of, a.cluster_id, a.search_key
-FROM articles a JOIN portals p ON p.id = a.portal_id"""
+FROM {source}"""
 
 
 # Each portal's health from its crawl runs (live crawls only), as `govnews report` prints it.

@@ -14,16 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.facet_counts import write_facet_counts
-from scraper.migrations import NEWS_FACET_EXPRESSIONS
-
-# The news view of a snapshot: the working archive's (migrations.NEWS_VIEW_TYPED), with the
-# portal's id, province and level read from articles, where news_without_join copies them.
-PUBLISHED_NEWS_VIEW = f"""SELECT a.id, a.portal_id, a.province, a.level, {NEWS_FACET_EXPRESSIONS["year"]} AS year,
-       {NEWS_FACET_EXPRESSIONS["month"]} AS month, a.published_at, a.date_precision, a.title,
-       a.author, {NEWS_FACET_EXPRESSIONS["has_author"]} AS has_author,
-       a.summary, a.text, a.category, a.source, a.url, a.canonical_url, a.capture_url, a.captured_at,
-       a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of, a.cluster_id, a.search_key
-FROM articles a"""
+from scraper.migrations import news_view
 
 
 class SnapshotError(RuntimeError):
@@ -81,7 +72,7 @@ def news_without_join(conn: sqlite3.Connection) -> None:
     for column in ("province", "level"):
         conn.execute(f"CREATE INDEX idx_articles_{column}_search_key ON articles({column}, search_key)")
     conn.execute("DROP VIEW news")
-    conn.execute(f"CREATE VIEW news AS {PUBLISHED_NEWS_VIEW}")
+    conn.execute(f"CREATE VIEW news AS {news_view(published=True)}")
     # A date-range page is bounded to a stretch of search_key (the plugin's search_key_bounds);
     # with the date in the index, its count reads the index alone. Without the single-column
     # index, the planner cannot prefer it to this one.

@@ -115,3 +115,10 @@ def test_an_archive_from_a_newer_govnews_is_refused_in_one_line(archive, tmp_pat
     result = run_govnews("publish", "--db", str(newer), "--to", str(tmp_path / "public.db"), cwd=tmp_path)
     assert (result.returncode, result.stderr.count("\n"), "written by a newer govnews" in result.stderr,
             [p.name for p in tmp_path.iterdir() if "public" in p.name]) == (1, 1, True, [])
+
+
+def test_serving_a_file_that_is_no_archive_immutable_fails_in_one_line(tmp_path):
+    bad = tmp_path / "archive.db"
+    bad.write_text("not a database")
+    result = run_govnews("serve", "--db", str(bad), "--immutable", "--port", "1", cwd=tmp_path)
+    assert (result.returncode, result.stderr.strip()) == (1, f"Error: {bad}: not a govnews archive (file is not a database)")

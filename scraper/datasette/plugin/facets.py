@@ -13,6 +13,7 @@ tests/test_facet_counts.py compares them.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from urllib.parse import parse_qsl
 
 from datasette.database import QueryInterrupted
@@ -56,17 +57,19 @@ class CountedFacet(ColumnFacet):
             for facet_results, facet_timed_out in await asyncio.gather(*(self.live_facet(c) for c in live)):
                 results += facet_results
                 timed_out += facet_timed_out
+        for result in results:  # Datasette's column facet names its own type and request argument
+            result["type"] = "column"
+            result["toggle_url"] = self.facet_toggle_url(result["name"])
         if summed:
             try:
                 results += await self.summed_facets(summed, *counts_filter)
             except QueryInterrupted:
                 timed_out += [_column(c) for c in summed]
-        for result in results:
-            result["type"] = "column"  # the same facet to readers of the page and the JSON
-            if result["hideable"]:
-                result["toggle_url"] = self.ds.urls.path(
-                    path_with_removed_args(self.request, {f"_facet_{self.type}": result["name"]}))
         return results, timed_out
+
+    def facet_toggle_url(self, column: str) -> str:
+        """The page without this facet (shown only for a facet the request asked for, `_facet_counted=`)."""
+        return self.ds.urls.path(path_with_removed_args(self.request, {f"_facet_{self.type}": column}))
 
     async def live_facet(self, source_and_config: dict) -> tuple[list, list]:
         """Count one facet live, as Datasette's column facet does."""
@@ -145,9 +148,9 @@ class CountedFacet(ColumnFacet):
             values.append({"value": row["value"], "label": row["value"], "count": row["count"],
                            "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
                            "selected": (column, value) in pairs})
+        # Typed "column": the same facet to readers of the page and of the JSON, counted or summed.
         return {"name": column, "type": "column", "hideable": source_and_config["source"] != "metadata",
-                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
-                "results": values, "truncated": len(rows) > size}
+                "toggle_url": self.facet_toggle_url(column), "results": values, "truncated": len(rows) > size}
 
 
 def _sum_sql(column: str, source: str, where: str, size: int, facet: int = 0) -> str:
@@ -157,12 +160,20 @@ def _sum_sql(column: str, source: str, where: str, size: int, facet: int = 0) ->
             f"WHERE {where} AND {column} IS NOT NULL GROUP BY {column} ORDER BY count DESC, value LIMIT {size + 1}")
 
 
+# Immutable databases that hold the counts: looked up once each, since they never change.
+_WITH_COUNTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 async def _has_counts(datasette, database: str, table: str) -> bool:
     """Whether table is news in a database that never changes and holds the counts (a published snapshot)."""
     if table != VIEW:
         return False
     db = datasette.get_database(database)
-    return not db.is_mutable and await db.table_exists(TABLE)
+    if db.is_mutable:
+        return False
+    if db not in _WITH_COUNTS:
+        _WITH_COUNTS[db] = await db.table_exists(TABLE)
+    return _WITH_COUNTS[db]
 
 
 def _counts_clauses(dimension_pairs: list, date_pairs: list) -> tuple[list, list, list, dict]:
