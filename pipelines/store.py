@@ -30,9 +30,11 @@ class StorePipeline:
             return item
         try:
             result = self.archive.save(item)
-        except Exception:
-            # the transaction rolled back: nothing half-stored, but the run must not pass as ok
+        except Exception as exc:
+            # the transaction rolled back: nothing half-stored, but the run must not pass as ok,
+            # and the next crawl fetches the page again whatever its listings say
             self.stats.inc_value("archive/errors/store")
+            self.archive.record_save_failure(item, exc)
             raise
         for name in stored_stats(item, result):
             self.stats.inc_value(name)

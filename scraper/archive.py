@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -115,11 +115,12 @@ class Archive:
         thread; it is computed here only when an article arrives without one.
         """
         now = utc_now()
+        indexed = None
         with self.db.atomic():
             existing = self._row_by_canonical(article.canonical_url)
             if existing is None:
                 article_id = self._insert(article, now)
-                self._cluster(article, article_id, article.signature or signature_bytes(article.title + "\n" + article.text))
+                indexed = self._cluster(article, article_id, article.signature or signature_bytes(article.title + "\n" + article.text))
                 result = "new"
             elif article.source != "live":  # a web-archive capture of an archived article
                 article_id = existing["id"]
@@ -138,7 +139,31 @@ class Archive:
             self._save_attachments(article, article_id, now)
             if article.frontier_fp:  # the page is done in the transaction that keeps its article
                 mark_frontier_done(self.db, article.portal_id, article.frontier_fp, now)
+            self.db.execute("DELETE FROM save_failures WHERE canonical_url = ?", [article.canonical_url])
+        if indexed:  # only now: a rolled-back save leaves the in-memory index as it was
+            indexed()
         return result
+
+    def record_save_failure(self, article: Article, error: BaseException) -> None:
+        """Remember an article whose save failed, so that the portal's next crawl fetches it again.
+
+        Best effort: when the archive cannot take even this row (the disk is still full), the
+        failure is logged and the page stays pending in the crawl's frontier.
+        """
+        try:
+            with self.db.atomic():
+                self.db.execute(
+                    "INSERT OR REPLACE INTO save_failures (portal_id, canonical_url, url, failed_at, error)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [article.portal_id, article.canonical_url, article.url, utc_now(),
+                     f"{type(error).__name__}: {error}"[:500]])
+        except sqlite3.Error as exc:
+            logger.error("%s: could not record the failed save of %s either: %s", article.portal_id, article.url, exc)
+
+    def save_failures(self, portal_id: str) -> list[str]:
+        """Return the URLs of the portal's articles whose save failed and that are not stored since."""
+        rows = self.db.execute("SELECT url FROM save_failures WHERE portal_id = ? ORDER BY failed_at", [portal_id])
+        return [row[0] for row in rows]
 
     def _merge_capture(self, existing: dict, article: Article, now: str) -> str:
         """Merge a capture into the row of its article: the earliest capture time is kept, and a
@@ -172,11 +197,19 @@ class Archive:
         row.update(first_seen_at=now, last_seen_at=now, duplicate_of=duplicate[0] if duplicate else None)
         return self.db["articles"].insert(row).last_pk
 
-    def _cluster(self, article: Article, article_id: int, blob: bytes) -> None:
-        """Store the article's signature and join (or found) the cluster of its near-duplicates elsewhere."""
+    def _cluster(self, article: Article, article_id: int, blob: bytes) -> Callable[[], None]:
+        """Store the article's signature and join (or found) the cluster of its near-duplicates elsewhere.
+
+        Return what indexes the signature in memory, for the caller to run once the row is committed.
+        """
         index = index_for(str(self.path.resolve()), self.db.conn)
-        matches = index.add(article_id, article.portal_id, blob)
+        matches, minhash = index.matches(article.portal_id, blob)
         self.db.execute("INSERT OR REPLACE INTO minhashes (article_id, signature) VALUES (?, ?)", [article_id, blob])
+        self._join_cluster(article_id, matches)
+        return lambda: index.add(article_id, article.portal_id, minhash)
+
+    def _join_cluster(self, article_id: int, matches: list[int]) -> None:
+        """Put an article and its near-duplicates in one cluster, merging the clusters they were in."""
         if not matches:
             return
         members = [article_id, *matches]

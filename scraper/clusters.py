@@ -64,15 +64,19 @@ class ClusterIndex:
         self.signatures[article_id] = minhash
         self.portal[article_id] = portal_id
 
-    def add(self, article_id: int, portal_id: str, blob: bytes) -> list[int]:
-        """Index a new article by its stored signature; return the other portals' near-duplicates."""
+    def matches(self, portal_id: str, blob: bytes) -> tuple[list[int], MinHash]:
+        """Return the other portals' near-duplicates of a signature, and its MinHash; the index is unchanged."""
         minhash = _from_bytes(blob)
-        matches = [
+        found = [
             other for other in self.lsh.query(minhash)
             if self.portal[other] != portal_id and minhash.jaccard(self.signatures[other]) >= CLUSTER_THRESHOLD
         ]
-        self._add(article_id, portal_id, minhash)
-        return sorted(matches)
+        return sorted(found), minhash
+
+    def add(self, article_id: int, portal_id: str, minhash: MinHash) -> None:
+        """Index an article whose row is committed (a rolled-back id is reused by the next insert)."""
+        if article_id not in self.signatures:
+            self._add(article_id, portal_id, minhash)
 
 
 def index_for(path: str, conn: sqlite3.Connection) -> ClusterIndex:

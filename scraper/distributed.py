@@ -97,6 +97,11 @@ def known_key(portal_id: str) -> str:
     return f"{PREFIX}known:{portal_id}"
 
 
+def retry_key(portal_id: str) -> str:
+    """Return the Redis set of a portal's article URLs whose save failed (the writer publishes it)."""
+    return f"{PREFIX}retry:{portal_id}"
+
+
 def worker_key(worker_id: str) -> str:
     return f"{PREFIX}worker:{worker_id}"
 
@@ -138,6 +143,10 @@ class SharedRun:
     def known_urls(self) -> set[str]:
         """Return the canonical URLs the writer says the archive holds for the portal."""
         return {url.decode("utf-8") for url in self.server.smembers(known_key(self.keys.portal_id))}
+
+    def retry_urls(self) -> list[str]:
+        """Return the URLs of the portal's articles whose save failed, as the writer published them."""
+        return sorted(url.decode("utf-8") for url in self.server.smembers(retry_key(self.keys.portal_id)))
 
     def claim(self, canonical_url: str) -> bool:
         """Claim an article for this worker; False when another worker (or this one) requested it in the run."""
@@ -460,6 +469,10 @@ class Writer:
             pipe.delete(key)
             for start in range(0, len(urls), 10_000):
                 pipe.sadd(key, *urls[start:start + 10_000])
+            failed = self.archive.save_failures(portal_id)
+            pipe.delete(retry_key(portal_id))
+            if failed:
+                pipe.sadd(retry_key(portal_id), *failed)
             pipe.execute()
         families = self.archive.detected_families(detect_max_age_days)
         self.server.delete(FAMILIES)
@@ -532,8 +545,9 @@ class Writer:
         else:
             try:
                 outcome = self.archive.save(item)
-            except Exception:
+            except Exception as exc:
                 merge.count("archive/errors/store")
+                self.archive.record_save_failure(item, exc)
                 raise
             for name in stored_stats(item, outcome):
                 merge.count(name)

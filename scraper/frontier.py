@@ -8,9 +8,9 @@ or the pending rows of the links it led to (FrontierMiddleware). Whatever the mo
 every page is either done with its results stored, or still pending; the next `govnews crawl` of
 the portal fetches the pending ones, and skips the done ones, before anything else.
 
-A crawl that ends by itself (`finished`) clears its portal's frontier, so the next crawl starts
-from the portal's home page and listings again. Any other end (killed, stopped, out of page
-budget) leaves it, and the next crawl resumes it, unless it is older than
+A crawl that ends by itself (`finished`) with every article stored clears its portal's frontier,
+so the next crawl starts from the portal's home page and listings again. Any other end (killed,
+stopped, out of page budget, an article that could not be stored) leaves it, and the next crawl resumes it, unless it is older than
 ARCHIVE_FRONTIER_MAX_AGE_DAYS.
 """
 
@@ -301,7 +301,7 @@ class FrontierMiddleware:
     def spider_closed(self, spider, reason: str) -> None:
         if self.frontier is None:
             return
-        if reason == "finished":
+        if reason == "finished" and not self.crawler.stats.get_value("archive/errors/store"):
             self.frontier.clear()
         else:
             pending = self.archive.db.execute(

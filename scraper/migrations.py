@@ -246,6 +246,20 @@ def m015_news_facet_columns_indexed(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_articles_source")  # idx_articles_source_search_key starts with it
 
 
+
+@migrations()
+def m016_save_failures(db: Database) -> None:
+    """Remember articles whose save failed (a full disk, a failing write), so the next crawl fetches them again.
+
+    Listing paging stops at the first page holding only archived articles, so without this list
+    a page whose save failed behind that point would never be fetched again.
+    """
+    db["save_failures"].create(
+        {"portal_id": str, "canonical_url": str, "url": str, "failed_at": str, "error": str},
+        pk="canonical_url", not_null={"portal_id", "url"},
+    )
+    db["save_failures"].create_index(["portal_id"])
+
 # What researchers browse: each article with its portal's province and level, the facets derived
 # from its date and byline, and its provenance.
 # portal_id is read from portals, so that grouping by it starts from the (few) portals and counts

@@ -176,7 +176,26 @@ class PortalSpider(scrapy.Spider):
             signature=signature,
         )
 
-    # --- re-checks of archived articles ----------------------------------------------------
+    # --- what the archive asks for: failed saves, re-checks ----------------------------------
+
+    def archive_requests(self) -> Iterable[scrapy.Request]:
+        """Yield the articles whose save failed in an earlier run, then the re-checks that are due."""
+        yield from self.retry_requests()
+        yield from self.recheck_requests()
+
+    def retry_requests(self) -> Iterable[scrapy.Request]:
+        """Yield the articles whose save failed in an earlier run, wherever the listings' paging stops now."""
+        if self.shared:
+            urls = self.shared.retry_urls()
+        else:
+            archive = Archive(self.settings["ARCHIVE_DB_PATH"])
+            try:
+                urls = archive.save_failures(self.portal.id)
+            finally:
+                archive.close()
+        if urls:
+            logger.info("%s: fetching again %d articles whose save failed before", self.portal.id, len(urls))
+        yield from self.article_requests(urls)
 
     def recheck_requests(self) -> Iterable[scrapy.Request]:
         """Yield conditional GETs for the archived articles due for a re-check (lowest priority).

@@ -45,7 +45,7 @@ class GenericSpider(PortalSpider):
             yield scrapy.Request(self.absolute(url), callback=self.parse_feed, errback=self.on_error, priority=10)
         for url in self.portal.start_urls or (base,):
             yield scrapy.Request(self.absolute(url), callback=self.parse_page, errback=self.on_error, cb_kwargs={"hops": 0})
-        for request in self.recheck_requests():
+        for request in self.archive_requests():
             yield request
 
     def quiet(self, failure) -> None:

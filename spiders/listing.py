@@ -23,7 +23,7 @@ class ListingSpider(PortalSpider):
             yield scrapy.Request(self.absolute(url), callback=self.parse_listing, errback=self.on_error)
         if self.hints.listing_link_css and not self.portal.start_urls:
             yield scrapy.Request(self.portal.base_url, callback=self.parse_home, errback=self.on_error)
-        for request in self.recheck_requests():
+        for request in self.archive_requests():
             yield request
 
     def parse_home(self, response: Response) -> Iterable[scrapy.Request]:

@@ -195,6 +195,7 @@ def build_metadata(database: str) -> dict:
         "_sqlite_migrations": {"hidden": True},
         "minhashes": {"hidden": True},
         "frontier": {"hidden": True},
+        "save_failures": {"hidden": True},
         "archive_meta": {"hidden": True},
         FACET_COUNTS: {"hidden": True},
         **OTHER_TABLES,
@@ -246,7 +247,12 @@ def data_dictionary_markdown() -> str:
               "## frontier (hidden in Datasette)", "",
               "Each portal crawl's requests, `pending` or `done`, so a killed crawl resumes: `portal_id`,",
               "`fingerprint` (Scrapy's request fingerprint), `url`, `canonical_url` (GET only), `method`, `request`",
-              "(the request as JSON), `state`, `added_at`, `done_at`. Empty for a portal whose last crawl finished.", ""]
+              "(the request as JSON), `state`, `added_at`, `done_at`. Empty for a portal whose last crawl finished",
+              "with every article stored.", "",
+              "## save_failures (hidden in Datasette)", "",
+              "Articles whose save failed (a full disk, a failing write): `portal_id`, `canonical_url`, `url`,",
+              "`failed_at`, `error`. The portal's next crawl fetches them first, wherever its listings stop",
+              "paging; a row goes when its article is stored.", ""]
     return "\n".join(lines)
 
 
