@@ -361,10 +361,14 @@ def run_until_signal(command: list[str]) -> int:
 @click.option("--until", default="", help="Published on or before (YYYY-MM-DD)")
 @click.option("--search", default="", help="Full-text query on title and text (SQLite FTS5 syntax)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-", help="File [stdout]")
-def export(db_path, fmt, portal_ids, since, until, search, output) -> None:
+@click.option("--raw", is_flag=True, help="CSV: keep cells starting with = + - @ exactly (no leading ')")
+def export(db_path, fmt, portal_ids, since, until, search, output, raw) -> None:
     """Export articles with every column, streamed (memory stays flat).
 
-    CSV is UTF-8 with a byte-order mark, so spreadsheet programs show Vietnamese right.
+    CSV is UTF-8 with a byte-order mark, so spreadsheet programs show Vietnamese right. A cell
+    that starts with =, +, -, @, a tab or a carriage return gets a leading ' so that a
+    spreadsheet shows it as text and never runs it as a formula; --raw keeps such cells exact.
+    -o writes a temporary file beside FILE and renames it when complete.
 
     Example:
 
@@ -389,7 +393,7 @@ def export(db_path, fmt, portal_ids, since, until, search, output) -> None:
         error = archive.search_error(search)
         if error:
             raise click.ClickException(f"search '{search}': {error}")
-        count = _export_articles(archive, fmt, output, archive.iter_articles(portal_ids, since, until, search))
+        count = _export_articles(archive, fmt, output, archive.iter_articles(portal_ids, since, until, search), raw)
     finally:
         archive.close()
     click.echo(f"{count} articles", err=True)
@@ -397,22 +401,31 @@ def export(db_path, fmt, portal_ids, since, until, search, output) -> None:
 
 def _export_warc(archive, output: str, portal_ids) -> None:
     """Write the raw pages as WARC records to a file or stdout."""
+    from scraper.atomic import replaced_whole
     from scraper.warcs import export_warc
 
-    with open(output, "wb") if output != "-" else contextlib.nullcontext(sys.stdout.buffer) as out:
-        count = export_warc(archive, out, portal_ids)
+    if output == "-":
+        count = export_warc(archive, sys.stdout.buffer, portal_ids)
+    else:
+        with replaced_whole(output) as partial, open(partial, "wb") as out:
+            count = export_warc(archive, out, portal_ids)
     click.echo(f"{count} WARC records", err=True)
 
 
-def _export_articles(archive, fmt: str, output: str, rows) -> int:
+def _export_articles(archive, fmt: str, output: str, rows, raw: bool = False) -> int:
     """Write article rows as CSV, JSON, JSON Lines or Parquet; return how many."""
+    from scraper.atomic import replaced_whole
     from scraper.export import write_parquet, write_rows
 
     if fmt == "parquet":
-        return write_parquet(rows, output, archive.article_column_types())
+        with replaced_whole(output) as partial:
+            return write_parquet(rows, str(partial), archive.article_column_types())
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with open(output, "w", encoding=encoding, newline="") if output != "-" else contextlib.nullcontext(_stdout(encoding)) as out:
-        return write_rows(rows, fmt, out, archive.article_columns())
+    if output == "-":
+        return write_rows(rows, fmt, _stdout(encoding), archive.article_columns(), raw=raw)
+    # written beside the file and renamed when complete: a killed export leaves the earlier one whole
+    with replaced_whole(output) as partial, open(partial, "w", encoding=encoding, newline="") as out:
+        return write_rows(rows, fmt, out, archive.article_columns(), raw=raw)
 
 
 @cli.command("import-warc")

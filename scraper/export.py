@@ -10,21 +10,35 @@ from typing import TextIO
 FORMATS = ("csv", "json", "jsonl")
 
 
-def write_rows(rows: Iterable[dict], fmt: str, out: TextIO, columns: list[str]) -> int:
+# OWASP's CSV injection rule: a cell starting with one of these is a formula to a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Return a cell value a spreadsheet shows as text: a leading ' before a formula start."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_rows(rows: Iterable[dict], fmt: str, out: TextIO, columns: list[str], raw: bool = False) -> int:
     """Write rows to out in the format (CSV's header is columns); return how many were written."""
     if fmt == "csv":
-        return write_csv(rows, out, columns)
+        return write_csv(rows, out, columns, raw=raw)
     return {"json": _write_json, "jsonl": write_jsonl}[fmt](rows, out)
 
 
-def write_csv(rows: Iterable[dict], out: TextIO, columns: list[str], header: bool = True) -> int:
-    """Write a header (unless told not to) and one line per row (RFC 4180 quoting; newlines inside text are kept)."""
+def write_csv(rows: Iterable[dict], out: TextIO, columns: list[str], header: bool = True, raw: bool = False) -> int:
+    """Write a header (unless told not to) and one line per row (RFC 4180 quoting; newlines inside text are kept).
+
+    Cells that a spreadsheet would run as a formula get a leading ' (spreadsheet_safe), unless raw.
+    """
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     if header:
         writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(row if raw else {name: spreadsheet_safe(value) for name, value in row.items()})
         count += 1
     return count
 

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from scraper.atomic import replaced_whole
 from scraper.facet_counts import write_facet_counts
 from scraper.migrations import news_view
 
@@ -36,11 +37,8 @@ def publish_snapshot(source: str | Path, target: str | Path) -> Snapshot:
         raise FileNotFoundError(f"{source}: no archive here (run `govnews crawl` first)")
     if source.resolve() == target.resolve():
         raise SnapshotError(f"{target}: the snapshot must be another file than the archive")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    partial.unlink(missing_ok=True)
     started = time.monotonic()
-    try:
+    with replaced_whole(target) as partial:
         # VACUUM INTO reads in one transaction: a consistent snapshot even while a crawl writes.
         conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
@@ -50,10 +48,6 @@ def publish_snapshot(source: str | Path, target: str | Path) -> Snapshot:
         finally:
             conn.close()
         articles = _prepare(partial)
-        os.replace(partial, target)
-    finally:
-        for leftover in ("", "-wal", "-shm", "-journal"):
-            partial.with_name(partial.name + leftover).unlink(missing_ok=True)
     return Snapshot(target, articles, target.stat().st_size, time.monotonic() - started)
 
 

@@ -154,24 +154,37 @@ COVERAGE_GRID = {
     },
 }
 
-_PORTAL_SUMMARY = """SELECT p.name AS portal, p.province, p.level, coalesce(p.checked_status, p.status) AS status,
+def html_text(expression: str) -> str:
+    """Return SQL that escapes a text column for HTML.
+
+    datasette-dashboards' table charts put each cell in with innerHTML: a crawled title such as
+    `<img src=x onerror=...>` would run in the researcher's browser.
+    """
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
+        expression = f"replace({expression}, '{char.replace(chr(39), chr(39) * 2)}', '{entity}')"
+    return expression
+
+
+_PORTAL_SUMMARY = f"""SELECT {html_text("p.name")} AS portal, {html_text("p.province")} AS province, p.level,
+       {html_text("coalesce(p.checked_status, p.status)")} AS status,
        count(a.id) AS articles, min(a.published_at) AS first_article, max(a.published_at) AS last_article,
        round(100.0 * count(a.published_at) / max(count(a.id), 1), 1) || ' %' AS with_date,
        round(100.0 * sum(coalesce(a.author, '') != '') / max(count(a.id), 1), 1) || ' %' AS with_author,
        (SELECT r.started_at FROM crawl_runs r WHERE r.portal_id = p.id ORDER BY r.started_at DESC LIMIT 1) AS last_crawl,
-       (SELECT r.status || ' (' || coalesce(r.finish_reason, '') || ')' FROM crawl_runs r WHERE r.portal_id = p.id
+       (SELECT {html_text("r.status || ' (' || coalesce(r.finish_reason, '') || ')'")} FROM crawl_runs r WHERE r.portal_id = p.id
         ORDER BY r.started_at DESC LIMIT 1) AS last_crawl_status
 FROM portals p LEFT JOIN articles a ON a.portal_id = p.id
 WHERE p.id = :portal GROUP BY p.id"""
 
 # Months between the portal's first and last article in which it published nothing.
-_PORTAL_GAPS = """WITH counts AS (SELECT substr(published_at, 1, 7) AS month FROM articles
+_PORTAL_GAPS = f"""WITH counts AS (SELECT substr(published_at, 1, 7) AS month FROM articles
   WHERE portal_id = :portal AND published_at IS NOT NULL GROUP BY 1),
 months(month) AS (SELECT min(month) FROM counts
   UNION ALL SELECT strftime('%Y-%m', month || '-01', '+1 month') FROM months WHERE month < (SELECT max(month) FROM counts))
-SELECT month AS month_without_articles FROM months WHERE month NOT IN (SELECT month FROM counts) ORDER BY month"""
+SELECT {html_text("month")} AS month_without_articles FROM months WHERE month NOT IN (SELECT month FROM counts) ORDER BY month"""
 
-_PORTAL_LATEST = """SELECT a.published_at, a.title, a.author, a.source, a.url FROM articles a
+_PORTAL_LATEST = f"""SELECT {html_text("a.published_at")} AS published_at, {html_text("a.title")} AS title,
+       {html_text("a.author")} AS author, a.source, {html_text("a.url")} AS url FROM articles a
 WHERE a.portal_id = :portal ORDER BY a.published_at DESC LIMIT 20"""
 
 _PORTAL_FILTERS = """SELECT id FROM portals ORDER BY id"""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import hashlib
 import logging
 import threading
@@ -80,6 +82,11 @@ class _QuietServer(ThreadingHTTPServer):
         logger.debug("client %s dropped the connection", client_address)
 
 
+def toml_string(text: str) -> str:
+    """Return text as a TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 class ReplicaServer:
     """Run replica sites on loopback; use as a context manager or call start() and stop()."""
 
@@ -124,9 +131,9 @@ class ReplicaServer:
             rows.append(
                 "[[portal]]\n"
                 f'id = "{site.portal_id}"\n'
-                f'name = "{site.name}"\n'
-                f'province = "{site.province}"\n'
-                f'unit = "{site.unit}"\n'
+                f'name = {toml_string(site.name)}\n'
+                f'province = {toml_string(site.province)}\n'
+                f'unit = {toml_string(site.unit)}\n'
                 'level = "district"\n'
                 f'base_url = "{site.base_url}/"\n'
                 f'family = "{family}"\n'

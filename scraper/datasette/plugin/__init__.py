@@ -17,7 +17,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import logging
 import io
 import sqlite3
 import weakref
@@ -26,9 +28,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
+from scraper.datasette.plugin.csp import csp_wrapper
 from scraper.datasette.plugin.facets import CountedFacet, search_key_bounds
 from scraper.export import write_csv, write_jsonl
 from scraper.search import escape_folded, fold_match
+
+logger = logging.getLogger(__name__)
 
 # One value (a string built by group_concat, a blob) may not exceed this: such a query fails
 # at once with "string or blob too big" instead of growing without end.
@@ -94,7 +99,7 @@ def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
 
 
 # Parameters the stream sets itself: one page of objects, no count, no facets.
-_STREAM_OWN = {"_shape", "_next", "_nocount", "_nofacet", "_facet", "_labels", "_stream", "_dl"}
+_STREAM_OWN = {"_shape", "_next", "_nocount", "_nofacet", "_facet", "_labels", "_stream", "_dl", "_raw"}
 # A view has no primary key, so Datasette pages it by OFFSET, each page slower than the last (its
 # own CSV "stream all rows" stopped at 322,000 of a million news rows, at the time limit). A view
 # with this unique, indexed, date-major column is paged by it instead.
@@ -117,6 +122,12 @@ def filters_from_request(request, database, table, datasette):
 def register_routes():
     """Add the CSV and JSON Lines streams of any table or view."""
     return [(r"^/-/stream/(?P<database>[^/]+)/(?P<table>[^/]+)\.(?P<format>jsonl|csv)$", stream_rows)]
+
+
+async def client_gone(receive) -> None:
+    """Return once the client has closed the connection (ASGI's http.disconnect)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def stream_rows(request, datasette):
@@ -145,9 +156,23 @@ async def stream_rows(request, datasette):
     if first.status_code != 200:
         return Response.text(first.json().get("error", "no such table or view") + "\n", status=first.status_code)
 
+    raw = request.args.get("_raw") == "1"  # CSV cells exactly as stored, formula starts included
+
     async def write_pages(writer) -> None:
+        gone = asyncio.ensure_future(client_gone(request.receive))
+        try:
+            await write_until_gone(writer, gone)
+        finally:
+            gone.cancel()
+
+    async def write_until_gone(writer, gone) -> None:
         page, columns, pages = first, None, 0
         while True:
+            if gone.done():
+                # uvicorn drops what is sent to a closed connection without a word: without this
+                # check an abandoned download of a million rows kept a core busy to the end
+                logger.warning("stream of %s/%s.%s cancelled: the client went away after %d pages", database, table, fmt, pages)
+                return
             pages += 1
             if pages % 10 == 0:
                 # Each internal request leaves reference cycles (ASGI scopes, responses) that the
@@ -162,7 +187,7 @@ async def stream_rows(request, datasette):
                 if columns is None:
                     columns = list(rows[0]) if rows else list(data.get("columns", []))
                     text.write("\ufeff")  # the BOM: spreadsheets read UTF-8, as in govnews export
-                write_csv(rows, text, columns, header=pages == 1)
+                write_csv(rows, text, columns, header=pages == 1, raw=raw)
             await writer.write(text.getvalue())
             if not data.get("next_url") or not rows:
                 return
@@ -176,3 +201,9 @@ async def stream_rows(request, datasette):
     return AsgiStream(write_pages, content_type=content_type,
                       headers={"content-disposition": f'attachment; filename="{table}.{fmt}"'})
 
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Serve every HTML page with a Content-Security-Policy that lets only its own scripts run (csp.py)."""
+    return csp_wrapper
