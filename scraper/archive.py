@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import fields
@@ -29,6 +30,73 @@ ARTICLE_COLUMNS = [f.name for f in fields(Article) if f.name not in RAW_FIELDS]
 VERSIONED = ("title", "text", "content_hash")
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class ArchiveError(RuntimeError):
+    """The file is not an archive this govnews can use: empty, damaged, foreign or from a newer version."""
+
+
+def check_archive(path: str | Path, full: bool = False) -> None:
+    """Refuse, in one line, a file that is not a usable archive; a missing file passes (a crawl creates it).
+
+    Cheap checks always: the SQLite header, a readable schema, govnews' migrations table, and no
+    migration this version does not know. With full, also PRAGMA quick_check, which reads every
+    page (a flipped byte in a table page used to hang the crawl in its reactor).
+    """
+    path = Path(path)
+    if not check_header(path):
+        return
+    writable = os.access(path, os.W_OK)
+    try:
+        # read-write when allowed: a read-only connection to a WAL file being written can fail with an I/O error
+        conn = sqlite3.connect(path if writable else f"file:{path}?mode=ro", uri=not writable, timeout=30)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"{path}: cannot be opened ({exc})") from None
+    try:
+        check_schema(path, conn)
+        if full:
+            problems = [" ".join(line.strip() for line in row[0].splitlines() if line.strip() != "*** in database main ***")
+                        for row in conn.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise ArchiveError(f"{path}: damaged ({'; '.join(problems)}); restore it from a backup or a published snapshot")
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path}: damaged or not an archive ({exc})") from None
+    finally:
+        conn.close()
+
+
+def check_header(path: Path) -> bool:
+    """Refuse a file that is empty, a directory or not SQLite; return whether the file exists."""
+    if not path.exists():
+        return False
+    if path.is_dir():
+        raise ArchiveError(f"{path}: is a directory, not an archive")
+    with open(path, "rb") as f:
+        header = f.read(len(SQLITE_HEADER))
+    if not header:
+        raise ArchiveError(f"{path}: empty file, not a govnews archive")
+    if header != SQLITE_HEADER:
+        raise ArchiveError(f"{path}: not a SQLite database, so not a govnews archive")
+    return True
+
+
+def check_schema(path: Path, conn: sqlite3.Connection, empty_ok: bool = True) -> None:
+    """Refuse a SQLite file that is not a govnews archive, or one a newer govnews wrote (a new file passes
+    where empty_ok: a crawl makes it an archive)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables and empty_ok:
+        return
+    if not tables:
+        raise ArchiveError(f"{path}: empty, not a govnews archive")
+    if "_sqlite_migrations" not in tables:
+        raise ArchiveError(f"{path}: a SQLite database, but not a govnews archive (no _sqlite_migrations)")
+    applied = {row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'govnews'")}
+    unknown = sorted(applied - {m.name for m in migrations._migrations})
+    if unknown:
+        raise ArchiveError(f"{path}: written by a newer govnews (migration {unknown[-1]}); upgrade first")
+
+
 def mark_frontier_done(db: Database, portal_id: str, fingerprint: str, now: str) -> None:
     """Turn one frontier row done (scraper/frontier.py); the caller holds the transaction that stores its results."""
     db.execute("UPDATE frontier SET state = 'done', done_at = ? WHERE portal_id = ? AND fingerprint = ?",
@@ -45,6 +113,9 @@ class Archive:
 
     def __init__(self, path: str | Path, readonly: bool = False):
         self.path = Path(path)
+        # No header check here: closing any descriptor of the file drops every SQLite lock this
+        # process holds on it (POSIX fcntl semantics), and other connections of the crawl are open.
+        # The commands check the file once, before they open anything (check_archive).
         if readonly:
             if not self.path.exists():
                 raise FileNotFoundError(f"{self.path}: no archive here (run `govnews crawl` first)")
@@ -52,6 +123,14 @@ class Archive:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        try:
+            if readonly:  # a writer applies migrations; crawl and ingest check the whole file first (check_archive)
+                check_schema(self.path, conn, empty_ok=False)
+        except (ArchiveError, sqlite3.DatabaseError) as exc:
+            conn.close()
+            if isinstance(exc, ArchiveError):
+                raise
+            raise ArchiveError(f"{self.path}: damaged or not an archive ({exc})") from None
         self.db = Database(conn)
         if not readonly:
             try:

@@ -18,8 +18,16 @@ from scraper.registry import FAMILIES, RegistryError, load_registry, select_port
 
 logger = logging.getLogger(__name__)
 
+def checked_archive(ctx, param, value: str) -> str:
+    """Check the archive file named by --db before the command opens anything (scraper.archive.check_archive)."""
+    from scraper.archive import check_archive
+
+    check_archive(value)
+    return value
+
+
 DB_OPTION = click.option("--db", "db_path", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
-                         help="The archive file")
+                         callback=checked_archive, help="The archive file")
 # Safe to publish as they are (docs/publishing.md): each query is bounded in time and rows (and,
 # by our plugin, in memory); a full CSV streams page by page with no size cap; facet suggestions,
 # which scan the table once per column, are off.
@@ -35,7 +43,20 @@ DATASETTE_SETTINGS = {
 }
 
 
-@click.group()
+class GovnewsGroup(click.Group):
+    """The govnews commands; an archive that is not one (empty, damaged, foreign, newer) ends any of them in one line, exit 2."""
+
+    def invoke(self, ctx):
+        from scraper.archive import ArchiveError
+
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=GovnewsGroup)
 @click.version_option(package_name="govnews")
 def cli() -> None:
     """An archive of Vietnamese local-government news: crawl, serve, export.
@@ -148,6 +169,9 @@ def crawl(portal_ids, all_, registry, db_path, overrides, log_file, verbose, red
     if redis_url:
         work_for_redis(portals, registry, settings, redis_url, run_id, each_portal=verbose or sys.stdout.isatty())
         return
+    from scraper.archive import check_archive
+
+    check_archive(db_path, full=True)  # before the reactor: a damaged archive is refused at once, never a hang
     try:
         with crawl_lock(db_path):
             ok = crawl_and_report(portals, db_path, registry, settings, each_portal=verbose or sys.stdout.isatty())
@@ -201,6 +225,7 @@ def ingest(redis_url, db_path, until_idle, log_file) -> None:
     """
     from scraper import settings as defaults
     from scraper.archive import Archive
+    from scraper.archive import check_archive
     from scraper.distributed import RedisUnavailable, Writer, connect, ingest_summary
     from scraper.unattended import CrawlRunning, crawl_lock, log_to_file
 
@@ -209,6 +234,7 @@ def ingest(redis_url, db_path, until_idle, log_file) -> None:
     started = time.monotonic()
     try:
         server = connect(redis_url)
+        check_archive(db_path, full=True)
         with crawl_lock(db_path):
             archive = Archive(db_path)
             try:
@@ -311,12 +337,13 @@ def datasette_command(db_path: str, port: int, metadata_path: Path, inspect_path
 
 def serve_archive(db_path: str, port: int, immutable: bool = False) -> None:
     """Run Datasette on the archive until interrupted."""
-    from scraper.archive import Archive
+    from scraper.archive import Archive, check_archive
     from scraper.datasette.metadata import build_metadata
     from scraper.facet_counts import inspect_data
 
     if not Path(db_path).exists():
         raise click.ClickException(f"{db_path}: no archive here (run `govnews crawl` or `govnews demo` first)")
+    check_archive(db_path)  # empty, foreign, newer: one line, exit 2 (GovnewsGroup)
     if not immutable:
         Archive(db_path).close()  # bring the schema up to date before serving
     with tempfile.TemporaryDirectory() as tmp:

@@ -96,12 +96,22 @@ def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
     # reactor is stopped by us once every portal's chain has ended, not by Scrapy.
     from twisted.internet import defer, reactor
 
-    defer.DeferredList(chains).addBoth(lambda _: reactor.stop())
+    # callLater: a chain that fails before the reactor runs (spider setup raising) would otherwise
+    # call stop() too early, and the reactor would then run idle for ever, holding the crawl lock
+    defer.DeferredList(chains).addBoth(lambda _: reactor.callLater(0, stop_reactor))
     try:
         process.start(stop_after_crawl=False)
     finally:
         shutdown_pool()
     return runs_of(settings["ARCHIVE_DB_PATH"], settings["ARCHIVE_RUN_ID"], portals)
+
+
+def stop_reactor() -> None:
+    """Stop the reactor if it still runs (called once it runs, from callLater)."""
+    from twisted.internet import reactor
+
+    if reactor.running:
+        reactor.stop()
 
 
 ANY_AGE = 100 * 365  # days: a dead portal's last detection is still its family
@@ -287,7 +297,9 @@ def run_worker(portals: list[Portal], settings: Settings) -> list[dict]:
     from twisted.internet import defer, reactor
 
     reactor.callWhenRunning(heartbeat.start)
-    defer.DeferredList(chains).addBoth(lambda _: reactor.stop())
+    # callLater: a chain that fails before the reactor runs (spider setup raising) would otherwise
+    # call stop() too early, and the reactor would then run idle for ever, holding the crawl lock
+    defer.DeferredList(chains).addBoth(lambda _: reactor.callLater(0, stop_reactor))
     try:
         process.start(stop_after_crawl=False)
     finally:

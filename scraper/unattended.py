@@ -1,13 +1,19 @@
 """What a crawl needs when nobody watches it: one crawl per archive at a time, a log file that rotates.
 
-The lock is an advisory lock (flock, through the filelock library) on `<archive>.crawl.lock`:
-the kernel drops it when its process ends, however it ends, so a crash or a kill never leaves a
-stale lock behind. The holder writes its pid and start time into the file, so the start that
-finds it held can say who holds it.
+The lock is an advisory lock (flock) on the archive file itself, so it is keyed by the file's
+identity (device and inode), not by its path: two crawls through a hard link, a symlink or
+another spelling of the path meet the same lock (keyed by path, two crawls on a hard-linked path
+both ran, with two -wal files, and the archive became malformed). flock and SQLite's own fcntl
+locks do not interact on Linux. The kernel drops the lock when its process ends, however it
+ends, so a crash or a kill never leaves a stale lock behind. The holder writes its pid and start
+time into `<archive>.crawl.lock`, so the start that finds the lock held can say who holds it, and
+the start that finds a holder gone says it takes over.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import logging.handlers
 import os
@@ -15,7 +21,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+
+logger = logging.getLogger(__name__)
 
 LOG_MAX_BYTES = 10 * 1024 * 1024  # one log file
 LOG_BACKUPS = 5  # rotated files kept beside it (.1 … .5)
@@ -35,19 +42,44 @@ def lock_path(db_path: str | Path) -> Path:
 @contextmanager
 def crawl_lock(db_path: str | Path):
     """Hold the archive's crawl lock for the block, or raise CrawlRunning at once (no waiting)."""
-    path = lock_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(path, timeout=0)
+    from scraper.archive import Archive
+
+    db = Path(db_path)
+    if not db.exists():
+        Archive(db).close()  # the lock lives on the archive file: make it (the crawl would)
+    info = lock_path(db_path)
+    fd = os.open(db, os.O_RDONLY)
     try:
-        lock.acquire()
-    except Timeout:
-        raise CrawlRunning(f"another crawl of {Path(db_path)} is running ({_holder(path)}); this one exits") from None
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise CrawlRunning(f"another crawl of {db} is running ({_holder(info)}); this one exits") from None
     try:
+        _warn_if_taken_over(info)
         started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-        path.write_text(f"pid {os.getpid()}, started {started}\n", encoding="utf-8")
-        yield path
+        info.write_text(f"pid {os.getpid()}, started {started}\n", encoding="utf-8")
+        yield info
     finally:
-        lock.release()
+        with contextlib.suppress(OSError):
+            info.unlink()
+        os.close(fd)  # releases the flock
+
+
+def _warn_if_taken_over(info: Path) -> None:
+    """Log that the lock's last holder is gone without releasing it (killed), when its note says so."""
+    holder = _holder(info)
+    if not holder.startswith("pid "):
+        return
+    pid = int(holder.split()[1].rstrip(","))
+    try:
+        os.kill(pid, 0)
+        alive = pid != os.getpid()
+    except ProcessLookupError:
+        alive = False
+    except PermissionError:
+        alive = True
+    if not alive:
+        logger.warning("the crawl lock's last holder (%s) is gone without releasing it; this crawl takes over", holder)
 
 
 def _holder(path: Path) -> str:

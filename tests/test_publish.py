@@ -121,4 +121,4 @@ def test_serving_a_file_that_is_no_archive_immutable_fails_in_one_line(tmp_path)
     bad = tmp_path / "archive.db"
     bad.write_text("not a database")
     result = run_govnews("serve", "--db", str(bad), "--immutable", "--port", "1", cwd=tmp_path)
-    assert (result.returncode, result.stderr.strip()) == (1, f"Error: {bad}: not a govnews archive (file is not a database)")
+    assert (result.returncode, result.stderr.strip()) == (2, f"Error: {bad}: not a SQLite database, so not a govnews archive")

@@ -47,10 +47,15 @@ def overlapping(replicas, tmp_path_factory):
         time.sleep(0.05)
     second = cron_start(registry, db, *slow)
     second_out, second_err = second.communicate(timeout=60)
+    linked = folder / "linked.db"  # the same file under another name: the lock is the file's, not the name's
+    os.link(db, linked)
+    third = cron_start(registry, linked, *slow)
+    third_out, third_err = third.communicate(timeout=60)
     second_ended_while_first_ran = first.poll() is None
     first_out, first_err = first.communicate(timeout=300)
     return {"db": db, "folder": folder, "first": (first.returncode, first_out, first_err),
-            "second": (second.returncode, second_out, second_err), "overlapped": second_ended_while_first_ran}
+            "second": (second.returncode, second_out, second_err), "overlapped": second_ended_while_first_ran,
+            "through_link": (third.returncode, third_out, third_err)}
 
 
 def test_second_start_exits_cleanly_while_the_first_runs(overlapping):
@@ -61,6 +66,11 @@ def test_second_start_exits_cleanly_while_the_first_runs(overlapping):
 def test_second_start_says_who_holds_the_archive(overlapping):
     err = overlapping["second"][2]
     assert re.fullmatch(r"another crawl of \S+archive\.db is running \(pid \d+, started \S+\); this one exits\n", err)
+
+
+def test_a_start_through_a_hard_link_finds_the_lock_held(overlapping):
+    code, out, err = overlapping["through_link"]
+    assert (code, out, re.match(r"another crawl of \S+linked\.db is running", err) is not None) == (0, "", True), err[-1500:]
 
 
 def test_first_start_completes(overlapping):
