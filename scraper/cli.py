@@ -613,6 +613,40 @@ def portals_check(portal_ids, all_, frozen_days, registry, db_path, overrides) -
         archive.close()
 
 
+def fetch_on_host(url: str) -> tuple[bytes, str]:
+    """GET an http(s) URL, following redirects on its own host only; return (first 8 MiB, final URL).
+
+    A URL of another scheme (file:, ftp:, data:) or a redirect to another host ends in one line.
+    """
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    from scraper.settings import USER_AGENT
+    from scraper.urls import same_host
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.ClickException(f"{url}: only http and https URLs are fetched")
+
+    class SameHostRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            if urlsplit(newurl).scheme not in ("http", "https") or not same_host(newurl, parts.hostname):
+                raise urllib.error.URLError(f"redirects to {newurl}, off {parts.hostname}; not followed")
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(), SameHostRedirects(),
+                    urllib.request.HTTPErrorProcessor(), urllib.request.HTTPDefaultErrorHandler()):
+        opener.add_handler(handler)  # no file:, ftp: or data: handler, and no proxy from the environment
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.read(8 * 1024 * 1024), response.geturl()
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise click.ClickException(f"{url}: {getattr(exc, 'reason', exc)}") from None
+
+
 @portals.command("detect")
 @click.argument("url")
 def portals_detect(url) -> None:
@@ -623,19 +657,10 @@ def portals_detect(url) -> None:
     \b
         govnews portals detect https://vinhthanh.cantho.gov.vn/
     """
-    import urllib.error
-    import urllib.request
-
     from scraper.detect import detect_family
     from scraper.extract import decode_html
-    from scraper.settings import USER_AGENT
 
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            body, final_url = response.read(8 * 1024 * 1024), response.geturl()
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise click.ClickException(f"{url}: {getattr(exc, 'reason', exc)}") from None
+    body, final_url = fetch_on_host(url)
     detection = detect_family(decode_html(body))
     click.echo(f"{detection.family}\t(score {detection.score}){'' if final_url == url else f' after redirect to {final_url}'}")
     for line in detection.evidence:

@@ -16,10 +16,12 @@ from email.utils import parsedate_to_datetime
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +154,10 @@ class ServerGate:
         return opens - now
 
 
+# RFC 9309 §2.3.1.4: what an unreachable robots.txt (5xx, no answer) means: complete disallow.
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, its parsers shared: robots.txt is read once per host and crawl.
 
@@ -184,7 +190,26 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             body = await self.body_from_another_worker(netloc)
             if body is not None and netloc not in self._parsers:
                 self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
+        pending = self._parsers.get(netloc)
+        if isinstance(pending, Deferred):
+            # Scrapy 2.19 awaits the shared Deferred through asFuture(), whose callback returns None:
+            # the first waiter got the parser, every later one None, and None means "allow all", so
+            # the first requests to a host ignored its robots.txt (scrapy/scrapy#6802). Each waiter
+            # here gets a Deferred of its own, fed by a callback that passes the parser on.
+            return await deferred_to_future(self._waiter(pending))
         return await super().robot_parser(request)
+
+    @staticmethod
+    def _waiter(shared: Deferred) -> Deferred:
+        """Return a Deferred that fires with the shared one's result, leaving that result for the others."""
+        own: Deferred = Deferred()
+
+        def relay(result):
+            own.callback(result)
+            return result
+
+        shared.addBoth(relay)
+        return own
 
     async def body_from_another_worker(self, netloc: str) -> bytes | None:
         """Return the robots.txt another worker of the run read; None when this worker is to read it."""
@@ -204,7 +229,28 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
                 return body
         return None
 
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, IgnoreRequest):  # not fetched on purpose (a redirect off the host): unavailable, allow
+            super()._robots_error(exc, netloc)
+            return
+        # no answer (refused, timed out, reset): unreachable, so complete disallow for this run (RFC 9309 §2.3.1.4)
+        logger.warning("%s: robots.txt unreachable (%s); nothing of the host is fetched this run (RFC 9309)",
+                       netloc, type(exc).__name__)
+        self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        self._stats.inc_value(f"archive/errors/robots_{type(exc).__name__}")  # the run says why it fetched nothing
+        shared = self._parsers[netloc]
+        parser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
+        self._parsers[netloc] = parser
+        if isinstance(shared, Deferred):
+            shared.callback(parser)
+
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            # RFC 9309 §2.3.1.4: an unreachable robots.txt (a server error) means complete disallow
+            logger.warning("%s: robots.txt answered HTTP %d; nothing of the host is fetched this run (RFC 9309)",
+                           netloc, response.status)
+            self._stats.inc_value(f"archive/errors/robots_http_{response.status}")
+            response = response.replace(status=200, body=DISALLOW_ALL)
         if self.redis is not None:
             from scraper.distributed import RUN_TTL
 

@@ -57,6 +57,8 @@ class Hints:
     """CSS selectors of furniture inside the article element (share bars, ratings, related lists)."""
     article_url_pattern: str = ""
     """Regular expression (searched, any case) that article URLs match: which web-archive captures to recover."""
+    other_hosts: tuple[str, ...] = ()
+    """Hosts besides base_url's that requests for this portal may reach (a successor's portal, a CDN)."""
 
     def merged(self, override: Hints) -> Hints:
         """Return these hints with every field that `override` sets replaced by its value."""
@@ -103,7 +105,7 @@ SPIDER_FAMILIES = ("generic", "liferay", "nukeviet", "sharepoint", "sharepoint_d
 _REQUIRED = ("id", "name", "province", "unit", "level", "base_url")
 _TEXT_FIELDS = ("id", "name", "province", "unit", "level", "base_url", "family", "status", "successor")
 _LIST_FIELDS = ("start_urls", "feed_urls")
-_HINT_LIST_FIELDS = ("feed_urls", "listing_urls", "drop_css")
+_HINT_LIST_FIELDS = ("feed_urls", "listing_urls", "drop_css", "other_hosts")
 
 
 def load_registry(path: str | Path) -> list[Portal]:

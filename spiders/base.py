@@ -55,7 +55,7 @@ class PortalSpider(scrapy.Spider):
         """Bind the spider to its portal and read what the archive already holds."""
         self.portal = portal
         self.hints = self.family_hints.merged(portal.hints)
-        self.allowed_domains = [portal.host]
+        self.allowed_domains = [portal.host, *self.hints.other_hosts]
         # a scale-out worker reads what the archive holds from Redis (the writer publishes it)
         self.shared = SharedRun.from_settings(self.settings, portal.id) if self.settings.get("ARCHIVE_REDIS_URL") else None
         if self.shared:

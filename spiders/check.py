@@ -10,7 +10,8 @@ from spiders.homepage import HomePageSpider
 
 
 class CheckSpider(HomePageSpider):
-    """Fetch base_url, following redirects anywhere; remember where it ended and how (read by scraper.crawl.run_checks)."""
+    """Fetch base_url, following redirects on the portal's hosts; remember where it ended and how (read by
+    scraper.crawl.run_checks). A redirect to another host is recorded with its target, which is never fetched."""
 
     name = "check"
     # redirects are followed; an error status is an answer to record, not a failure
@@ -24,6 +25,11 @@ class CheckSpider(HomePageSpider):
         redirects = response.meta.get("redirect_urls", [])
         self.reachability = Reachability(ok=response.status < 400, status=response.status, final_url=response.url,
                                          redirected=bool(redirects), detail=f"HTTP {response.status}")
+        return []
+
+    def left_hosts(self, response: Response, target: str):
+        self.reachability = Reachability(ok=True, status=response.status, final_url=target, redirected=True,
+                                         detail=f"HTTP {response.status} to {target} (another host: not fetched)")
         return []
 
     def failed(self, failure) -> None:

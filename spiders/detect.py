@@ -14,13 +14,13 @@ logger = logging.getLogger(__name__)
 
 
 class DetectSpider(HomePageSpider):
-    """Fetch base_url (following redirects on the portal's host) and detect the family; the crawl then uses its spider."""
+    """Fetch base_url (following redirects on the portal's hosts only) and detect the family; the crawl then uses its spider."""
 
     name = "detect"
 
     def __init__(self, portal: Portal, *args, **kwargs):
         super().__init__(portal, *args, **kwargs)
-        self.allowed_domains = [portal.host]
+        self.allowed_domains = [portal.host, *portal.hints.other_hosts]
         self.detection = Detection("generic", 0, ())
 
     def parse(self, response: Response):
@@ -28,6 +28,10 @@ class DetectSpider(HomePageSpider):
             self.detection = detect_family(response.text)
         logger.info("%s: family %s (score %d: %s)", self.portal.id, self.detection.family,
                     self.detection.score, "; ".join(self.detection.evidence) or "no signature")
+        return []
+
+    def left_hosts(self, response: Response, target: str):
+        logger.warning("%s: home page leads off the portal to %s; crawling with generic", self.portal.id, target)
         return []
 
     def failed(self, failure) -> None:

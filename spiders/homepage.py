@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 import scrapy
+from scrapy.http import Response
 
 from scraper.registry import Portal
+from scraper.urls import same_host
+
+logger = logging.getLogger(__name__)
+
+REDIRECTS = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 5
 
 
 class HomePageSpider(scrapy.Spider):
@@ -22,10 +31,46 @@ class HomePageSpider(scrapy.Spider):
     def __init__(self, portal: Portal, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.portal = portal
+        # robots.txt and anything else Scrapy fetches for a look stay on the portal's hosts too
+        self.allowed_domains = list(self.allowed_hosts())
 
     async def start(self):
-        yield scrapy.Request(self.portal.base_url, callback=self.parse, errback=self.failed, dont_filter=True,
-                             meta=dict(self.home_meta))
+        yield self.home_request(self.portal.base_url, [])
+
+    def home_request(self, url: str, trail: list[str]) -> scrapy.Request:
+        """Request a URL of the home page's redirect chain; redirects are answers, followed here, not by Scrapy."""
+        statuses = sorted({*self.home_meta.get("handle_httpstatus_list", []), *REDIRECTS})
+        meta = {**self.home_meta, "handle_httpstatus_list": statuses, "dont_redirect": True}
+        if trail:
+            meta["redirect_urls"] = trail
+        return scrapy.Request(url, callback=self.answered, errback=self.failed, dont_filter=True, meta=meta)
+
+    def allowed_hosts(self) -> tuple[str, ...]:
+        """Return the hosts a look may reach: the portal's, and those its registry row names."""
+        return (self.portal.host, *self.portal.hints.other_hosts)
+
+    def answered(self, response: Response):
+        """Follow a redirect that stays on the portal's hosts; stop at one that leaves them (never fetched)."""
+        location = response.headers.get("Location") if response.status in REDIRECTS else None
+        if location is None:
+            return self.parse(response)
+        target = response.urljoin(location.decode("latin-1"))
+        trail = [*response.meta.get("redirect_urls", []), response.url]
+        scheme_ok = target.split(":", 1)[0].lower() in ("http", "https")
+        if not scheme_ok or not any(same_host(target, host) for host in self.allowed_hosts()):
+            logger.warning("%s: %s redirects to %s, off the portal's hosts; not followed", self.portal.id, response.url, target)
+            return self.left_hosts(response, target)
+        if len(trail) > MAX_REDIRECTS:
+            logger.warning("%s: more than %d redirects from %s; not followed", self.portal.id, MAX_REDIRECTS, trail[0])
+            return self.left_hosts(response, target)
+        return [self.home_request(target, trail)]
+
+    def left_hosts(self, response: Response, target: str):
+        """Note a redirect that was not followed (off the portal's hosts, or too many)."""
+        return []
+
+    def parse(self, response: Response):
+        raise NotImplementedError
 
     def failed(self, failure) -> None:
         raise NotImplementedError
