@@ -139,3 +139,40 @@ def test_a_fresh_crawl_fetches_the_failed_page_though_paging_stops_before_it(one
 
 def test_a_fresh_crawl_stores_every_article(one_failing_save_frontier_dropped):
     assert rows(one_failing_save_frontier_dropped["db"], "SELECT count(*) AS n FROM articles")[0]["n"] == ARTICLES
+
+
+# --- the same through `govnews ingest`, the writer of a scale-out crawl --------------------------
+
+@pytest.fixture(scope="module")
+def one_failing_save_ingested(tmp_path_factory):
+    """A worker crawls while one save fails in the writer; after healing, a second fleet run (a new Redis
+    database: nothing of the first run's claims) must store the failed article too."""
+    from scraper.demo.fleet import RedisServer, loopback_flags, run_fleet
+
+    site = fault_site()
+    folder = tmp_path_factory.mktemp("save-fault-ingest")
+    db = folder / "archive.db"
+    with RedisServer() as redis_server, ReplicaServer([site]) as server:
+        registry = server.write_registry(folder / "portals.toml")
+        failing_url = site.article_url(site.articles[FAILING])
+        fail_saves_of(db, failing_url)
+        first = run_fleet(registry, db, redis_server.url(2), 1, loopback_flags())
+        after_first = rows(db, "SELECT count(*) AS n FROM articles")[0]["n"]
+        failures = recorded_failures(db)
+        heal(db)
+        second = run_fleet(registry, db, redis_server.url(3), 1, loopback_flags())
+    return {"site": site, "db": db, "failing_url": failing_url, "first": first, "second": second,
+            "stored_first": after_first, "failures": failures}
+
+
+def test_the_writer_stores_every_other_article(one_failing_save_ingested):
+    assert one_failing_save_ingested["stored_first"] == ARTICLES - 1
+
+
+def test_the_writer_records_the_failed_save(one_failing_save_ingested):
+    assert one_failing_save_ingested["failures"] == [one_failing_save_ingested["failing_url"]]
+
+
+def test_the_next_scale_out_crawl_stores_every_article(one_failing_save_ingested):
+    stored = {r["url"] for r in rows(one_failing_save_ingested["db"], "SELECT url FROM articles")}
+    assert stored == {one_failing_save_ingested["site"].article_url(a) for a in one_failing_save_ingested["site"].articles}
