@@ -17,6 +17,7 @@ from scraper.archive import Archive
 from scraper.demo.server import ReplicaServer
 from scraper.demo.sites import NukeVietSite, load_articles, synthetic_articles
 from tests.conftest import crawl, rows
+from tests.test_frontier import integrity
 
 ARTICLES = 60
 FAILING = 17  # the index, newest first, of the article whose save fails: on a later listing page
@@ -49,14 +50,6 @@ def recorded_failures(db) -> list[str]:
     if not rows(db, "SELECT 1 FROM sqlite_master WHERE name = 'save_failures'"):
         return []
     return [r["url"] for r in rows(db, "SELECT url FROM save_failures")]
-
-
-def integrity(db) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        conn.close()
 
 
 def crawl_with_one_failing_save(tmp_path_factory, name: str, **second_settings) -> dict:
