@@ -53,9 +53,17 @@ def test_no_host_gets_more_requests_a_second_than_the_setting(polite_run):
 
 
 def test_requests_to_one_host_are_never_closer_than_the_delay(polite_run):
-    gaps = [b - a for site in polite_run["sites"].values() for a, b in zip(site.request_times, site.request_times[1:])]
-    # 20 %: the server logs when it has read the request, not when Scrapy sent it (measured: up to 26 ms early)
-    assert min(gaps) >= DELAY * 0.8, sorted(gaps)[:5]
+    # The server logs a request when its thread has read it, not when Scrapy sent it: on a loaded
+    # machine one arrival logged late shortens the next gap by as much as it lengthens its own
+    # (measured with both cores busy: a 175 ms gap after a 325 ms one). So each two consecutive
+    # gaps must together span two delays (20 % margin), and no single gap may shrink below half a
+    # delay: two requests sent together (no politeness) give a gap near zero.
+    pairs, shortest = [], []
+    for site in polite_run["sites"].values():
+        gaps = [b - a for a, b in zip(site.request_times, site.request_times[1:])]
+        pairs += [first + second for first, second in zip(gaps, gaps[1:])]
+        shortest += gaps
+    assert (min(pairs) >= 2 * DELAY * 0.8, min(shortest) >= DELAY * 0.5) == (True, True), (sorted(pairs)[:3], sorted(shortest)[:3])
 
 
 def test_no_robots_disallowed_url_is_fetched(polite_run):
