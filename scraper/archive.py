@@ -56,8 +56,8 @@ def check_archive(path: str | Path, full: bool = False) -> None:
     try:
         check_schema(path, conn)
         if full:
-            problems = [" ".join(line.strip() for line in row[0].splitlines() if line.strip() != "*** in database main ***")
-                        for row in conn.execute("PRAGMA quick_check(3)")]
+            problems = [line.strip() for row in conn.execute("PRAGMA quick_check(3)") for line in row[0].splitlines()
+                        if line.strip() and line.strip() != "*** in database main ***"]
             if problems != ["ok"]:
                 raise ArchiveError(f"{path}: damaged ({'; '.join(problems)}); restore it from a backup or a published snapshot")
     except sqlite3.DatabaseError as exc:
