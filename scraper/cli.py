@@ -180,6 +180,11 @@ def crawl(portal_ids, all_, registry, db_path, overrides, log_file, verbose, red
             logger.warning("%s", exc)
         click.echo(str(exc), err=True)
         return
+    except sqlite3.OperationalError as exc:  # the disk filled up (or failed) and stayed so to the end
+        logger.error("%s: the archive could not be written: %s", db_path, exc)
+        click.echo(f"Error: {db_path}: the archive could not be written ({exc}); what was stored is kept, "
+                   "and the next crawl resumes the rest", err=True)
+        sys.exit(1)
     if not ok:
         sys.exit(1)
 

@@ -10,6 +10,7 @@ near-duplicate index kept that id, and every later new article of the process fa
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import pytest
 
@@ -169,3 +170,66 @@ def test_the_writer_records_the_failed_save(one_failing_save_ingested):
 def test_the_next_scale_out_crawl_stores_every_article(one_failing_save_ingested):
     stored = {r["url"] for r in rows(one_failing_save_ingested["db"], "SELECT url FROM articles")}
     assert stored == {one_failing_save_ingested["site"].article_url(a) for a in one_failing_save_ingested["site"].articles}
+
+
+# --- a real full disk, for a moment -------------------------------------------------------------
+
+DISK_FULL_ARTICLES = 400
+
+
+@pytest.fixture(scope="module")
+def disk_full_for_a_moment(tmp_path_factory):
+    """Crawl a 400-article portal; once 50 are stored, the crawl's files may not grow (RLIMIT_FSIZE, as a full
+    disk: every write that extends a file fails) until SQLite has refused a write; then crawl again."""
+    import os
+    import resource
+    import signal
+    import subprocess
+    import threading
+
+    from tests.conftest import GOVNEWS, ROOT, article_count, loopback_flags
+
+    site = NukeVietSite("test.disk-full", "Cổng đĩa đầy (bản sao)", "Cần Thơ", "Huyện Đầy",
+                        synthetic_articles(load_articles("articles_nukeviet"), DISK_FULL_ARTICLES, first_id=80_000))
+    folder = tmp_path_factory.mktemp("disk-full")
+    db = folder / "archive.db"
+    with ReplicaServer([site]) as server:
+        registry = server.write_registry(folder / "portals.toml")
+        # SIGXFSZ ignored: a write past the limit fails with EFBIG, as on a full disk, instead of killing
+        first = subprocess.Popen([*GOVNEWS, "crawl", "--all", "--registry", str(registry), "--db", str(db),
+                                  *loopback_flags()], cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 preexec_fn=lambda: signal.signal(signal.SIGXFSZ, signal.SIG_IGN))
+        log: list[str] = []
+        threading.Thread(target=lambda: log.extend(first.stderr), daemon=True).start()
+        while first.poll() is None and article_count(db) < 50:
+            time.sleep(0.01)
+        full = first.poll() is None
+        if full:
+            resource.prlimit(first.pid, resource.RLIMIT_FSIZE, (1, resource.RLIM_INFINITY))
+        while first.poll() is None and not any("disk I/O error" in line or "disk is full" in line for line in log):
+            time.sleep(0.01)
+        if first.poll() is None:  # the disk has room again
+            resource.prlimit(first.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        first.communicate(timeout=240)
+        runs_first = [tuple(r) for r in rows(db, "SELECT status, error_summary FROM crawl_runs")]
+        second = crawl(registry, db)
+    return {"site": site, "db": db, "full": full, "first": first, "runs_first": runs_first, "second": second}
+
+
+def test_the_disk_filled_while_the_crawl_ran(disk_full_for_a_moment):
+    assert disk_full_for_a_moment["full"] is True
+
+
+def test_the_run_during_the_full_disk_is_failed_with_its_store_errors(disk_full_for_a_moment):
+    status, errors = disk_full_for_a_moment["runs_first"][0]
+    assert (status, errors.startswith("store: ")) == ("failed", True), disk_full_for_a_moment["runs_first"]
+
+
+def test_after_the_next_crawl_every_article_is_stored_once(disk_full_for_a_moment):
+    counts = rows(disk_full_for_a_moment["db"], "SELECT count(*) AS n, count(DISTINCT canonical_url) AS urls FROM articles")[0]
+    assert (counts["n"], counts["urls"]) == (DISK_FULL_ARTICLES, DISK_FULL_ARTICLES)
+
+
+def test_after_the_full_disk_the_archive_passes_integrity_check(disk_full_for_a_moment):
+    assert integrity(disk_full_for_a_moment["db"]) == "ok"
