@@ -38,7 +38,7 @@ def clean_partials(target: Path) -> int:
     """Remove the partial files of target that processes no longer running left; return how many."""
     removed = 0
     for leftover in target.parent.glob(f".{target.name}.partial-*"):
-        digits = leftover.name[len(f".{target.name}.partial-"):].split("-", 1)[0]
+        digits = leftover.name[len(f".{target.name}.partial-") :].split("-", 1)[0]
         if not digits.isdigit() or (int(digits) != os.getpid() and _alive(int(digits))):
             continue
         leftover.unlink(missing_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import sqlite3
@@ -17,6 +16,7 @@ import click
 from scraper.registry import FAMILIES, RegistryError, load_registry, select_portals
 
 logger = logging.getLogger(__name__)
+
 
 def checked_archive(ctx, param, value: str) -> str:
     """Check the archive file named by --db before the command opens anything (scraper.archive.check_archive)."""
@@ -229,8 +229,7 @@ def ingest(redis_url, db_path, until_idle, log_file) -> None:
         govnews ingest --redis redis://localhost:6379/0 --db /srv/govnews/archive.db
     """
     from scraper import settings as defaults
-    from scraper.archive import Archive
-    from scraper.archive import check_archive
+    from scraper.archive import Archive, check_archive
     from scraper.distributed import RedisUnavailable, Writer, connect, ingest_summary
     from scraper.unattended import CrawlRunning, crawl_lock, log_to_file
 

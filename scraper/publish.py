@@ -7,7 +7,6 @@ opened immutable (no locks, counts cached).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from dataclasses import dataclass

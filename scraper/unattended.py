@@ -34,7 +34,7 @@ class CrawlRunning(RuntimeError):
 
 
 def lock_path(db_path: str | Path) -> Path:
-    """Return the lock file of an archive: beside it, so every crawl of that archive finds it."""
+    """Return the note beside an archive in which the crawl holding its lock names itself (pid, start time)."""
     db = Path(db_path).resolve()
     return db.with_name(db.name + ".crawl.lock")
 

@@ -18,18 +18,24 @@ import hashlib
 import re
 
 # An inline <script> element (no src attribute) and its text, as the browser hashes it.
-_INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_INLINE_SCRIPT = re.compile(
+    rb"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL
+)
 
-POLICY = ("default-src 'self'; script-src 'self' 'unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; "
-          "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def policy_for(body: bytes) -> str:
     """Return the Content-Security-Policy of an HTML page: its own inline scripts allowed by hash."""
-    hashes = sorted({
-        "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode("ascii") + "'"
-        for script in _INLINE_SCRIPT.findall(body)
-    })
+    hashes = sorted(
+        {
+            "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode("ascii") + "'"
+            for script in _INLINE_SCRIPT.findall(body)
+        }
+    )
     return POLICY.format(hashes=" ".join(hashes)).replace("  ", " ")
 
 
@@ -59,11 +65,16 @@ def csp_wrapper(app):
             if message.get("more_body"):
                 return
             body = b"".join(chunks)
-            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-security-policy",
-                                                                                           b"content-length")]
-            headers += [(b"content-security-policy", policy_for(body).encode("ascii")),
-                        (b"content-length", str(len(body)).encode("ascii")),
-                        (b"x-content-type-options", b"nosniff")]
+            headers = [
+                (k, v)
+                for k, v in start.get("headers", [])
+                if k.lower() not in (b"content-security-policy", b"content-length")
+            ]
+            headers += [
+                (b"content-security-policy", policy_for(body).encode("ascii")),
+                (b"content-length", str(len(body)).encode("ascii")),
+                (b"x-content-type-options", b"nosniff"),
+            ]
             await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": body})
 
