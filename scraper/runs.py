@@ -23,22 +23,35 @@ def run_status(stats: dict, reason: str) -> str:
     """Return 'ok' or 'failed' for a portal run.
 
     A run failed when it did not finish by itself, when no page of the portal answered at all
-    (unreachable, refused, every page an error), when our own code raised, or when an article
-    could not be stored.
+    (unreachable, refused, every page an error, robots.txt forbidding every page), when our own
+    code raised, or when an article could not be stored.
     """
-    answered = sum(v for k, v in stats.items() if k.startswith("downloader/response_status_count/2"))
-    if reason != "finished" or answered == 0 or stats.get("spider_exceptions/count", 0):
+    if reason != "finished" or pages_answered(stats) == 0 or stats.get("spider_exceptions/count", 0):
         return "failed"
     if stats.get("archive/errors/store", 0):  # an article could not be stored
         return "failed"
     return "ok"
 
 
+def pages_answered(stats: dict) -> int:
+    """Return how many of the portal's pages answered 2xx; robots.txt is not a page of the portal."""
+    answered = sum(v for k, v in stats.items() if k.startswith("downloader/response_status_count/2"))
+    robots = sum(v for k, v in stats.items() if k.startswith("robotstxt/response_status_count/2"))
+    return max(0, answered - robots)
+
+
+def error_kinds(stats: dict) -> dict[str, int]:
+    """Return the run's errors by kind; robots.txt forbidding every page is one (the run found nothing)."""
+    kinds = {k.removeprefix("archive/errors/"): v for k, v in stats.items() if k.startswith("archive/errors/")}
+    unexplained = not any(kind.startswith("robots_") for kind in kinds)  # a 5xx robots.txt says it already
+    if stats.get("robotstxt/forbidden") and pages_answered(stats) == 0 and unexplained:
+        kinds["robots_forbidden"] = stats["robotstxt/forbidden"]
+    return kinds
+
+
 def error_summary(stats: dict) -> str:
     """Return the run's errors by kind, most frequent first, as one line."""
-    kinds = {
-        k.removeprefix("archive/errors/"): v for k, v in stats.items() if k.startswith("archive/errors/")
-    }
+    kinds = error_kinds(stats)
     return ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -73,7 +86,7 @@ def run_row(stats: dict, reason: str, run_id: str, portal_id: str, spider: str) 
         "articles_changed": stats.get("archive/articles_changed", 0),
         "articles_gone": stats.get("archive/articles_gone", 0),
         "skipped": sum(v for k, v in stats.items() if k.startswith("archive/skipped/")),
-        "errors": sum(v for k, v in stats.items() if k.startswith("archive/errors/")),
+        "errors": sum(error_kinds(stats).values()),
         "error_summary": error_summary(stats),
         "resumed_requests": stats.get("archive/frontier/resumed", 0),
         "articles_found": sum(stats.get(f"archive/{key}", 0) for key in FOUND),

@@ -75,3 +75,8 @@ def test_a_robots_txt_answering_503_fails_the_run_and_says_why(robots_crawl):
 
 def test_a_missing_robots_txt_allows_everything(robots_crawl):
     assert robots_crawl["stored"]["missing"] == 6
+
+
+
+def test_a_run_that_robots_txt_forbids_entirely_is_failed_and_says_why(robots_crawl):
+    assert tuple(robots_crawl["runs"]["disallow"]) == ("failed", "robots_forbidden: 2")  # the feed and the listing
