@@ -30,11 +30,10 @@ class StorePipeline:
             return item
         try:
             result = self.archive.save(item)
-        except Exception as exc:
-            # the transaction rolled back: nothing half-stored, but the run must not pass as ok,
-            # and the next crawl fetches the page again whatever its listings say
+        except Exception:
+            # the transaction rolled back: nothing half-stored, but the run must not pass as ok
+            # (the archive lists the page in save_failures: the next crawl fetches it again)
             self.stats.inc_value("archive/errors/store")
-            self.archive.record_save_failure(item, exc)
             raise
         for name in stored_stats(item, result):
             self.stats.inc_value(name)

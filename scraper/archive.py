@@ -9,6 +9,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,16 +38,40 @@ class ArchiveError(RuntimeError):
     """The file is not an archive this govnews can use: empty, damaged, foreign or from a newer version."""
 
 
-def check_archive(path: str | Path, full: bool = False) -> None:
+def check_archive(path: str | Path) -> None:
     """Refuse, in one line, a file that is not a usable archive; a missing file passes (a crawl creates it).
 
-    Cheap checks always: the SQLite header, a readable schema, govnews' migrations table, and no
-    migration this version does not know. With full, also PRAGMA quick_check, which reads every
-    page (a flipped byte in a table page used to hang the crawl in its reactor).
+    Cheap: the SQLite header, a readable schema, govnews' migrations table, and no migration this
+    version does not know. Every command's --db runs it before anything opens the file.
     """
     path = Path(path)
-    if not check_header(path):
+    if check_header(path):
+        with _checking(path) as conn:
+            check_schema(path, conn)
+
+
+def check_pages(path: str | Path) -> None:
+    """Refuse an archive with a damaged page (PRAGMA quick_check reads every page: seconds on gigabytes).
+
+    A crawl and the ingest writer run it first: a flipped byte in a table page used to hang the
+    crawl in its reactor, holding the lock.
+    """
+    path = Path(path)
+    if not path.exists():
         return
+    with _checking(path) as conn:
+        try:
+            problems = [line.strip() for row in conn.execute("PRAGMA quick_check(3)") for line in row[0].splitlines()
+                        if line.strip() and line.strip() != "*** in database main ***"]
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{path}: damaged ({exc}); restore it from a backup or a published snapshot") from None
+    if problems != ["ok"]:
+        raise ArchiveError(f"{path}: damaged ({'; '.join(problems)}); restore it from a backup or a published snapshot")
+
+
+@contextmanager
+def _checking(path: Path) -> Iterator[sqlite3.Connection]:
+    """Open a connection to check a file, and close it (no other connection of this process is open yet)."""
     writable = os.access(path, os.W_OK)
     try:
         # read-write when allowed: a read-only connection to a WAL file being written can fail with an I/O error
@@ -54,14 +79,7 @@ def check_archive(path: str | Path, full: bool = False) -> None:
     except sqlite3.Error as exc:
         raise ArchiveError(f"{path}: cannot be opened ({exc})") from None
     try:
-        check_schema(path, conn)
-        if full:
-            problems = [line.strip() for row in conn.execute("PRAGMA quick_check(3)") for line in row[0].splitlines()
-                        if line.strip() and line.strip() != "*** in database main ***"]
-            if problems != ["ok"]:
-                raise ArchiveError(f"{path}: damaged ({'; '.join(problems)}); restore it from a backup or a published snapshot")
-    except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"{path}: damaged or not an archive ({exc})") from None
+        yield conn
     finally:
         conn.close()
 
@@ -84,14 +102,18 @@ def check_header(path: Path) -> bool:
 def check_schema(path: Path, conn: sqlite3.Connection, empty_ok: bool = True) -> None:
     """Refuse a SQLite file that is not a govnews archive, or one a newer govnews wrote (a new file passes
     where empty_ok: a crawl makes it an archive)."""
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        applied = {m.name for m in migrations.applied(Database(conn))}
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path}: damaged or not an archive ({exc})") from None
     if not tables and empty_ok:
         return
     if not tables:
         raise ArchiveError(f"{path}: empty, not a govnews archive")
-    if "_sqlite_migrations" not in tables:
-        raise ArchiveError(f"{path}: a SQLite database, but not a govnews archive (no _sqlite_migrations)")
-    applied = {row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'govnews'")}
+    if migrations.migrations_table not in tables:
+        raise ArchiveError(f"{path}: a SQLite database, but not a govnews archive (no {migrations.migrations_table})")
+    # sqlite-utils keeps the registered migrations in _migrations and offers no public list of them
     unknown = sorted(applied - {m.name for m in migrations._migrations})
     if unknown:
         raise ArchiveError(f"{path}: written by a newer govnews (migration {unknown[-1]}); upgrade first")
@@ -123,14 +145,12 @@ class Archive:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-        try:
-            if readonly:  # a writer applies migrations; crawl and ingest check the whole file first (check_archive)
+        if readonly:  # a reader needs the tables; a writer makes them (migrations)
+            try:
                 check_schema(self.path, conn, empty_ok=False)
-        except (ArchiveError, sqlite3.DatabaseError) as exc:
-            conn.close()
-            if isinstance(exc, ArchiveError):
+            except ArchiveError:
+                conn.close()
                 raise
-            raise ArchiveError(f"{self.path}: damaged or not an archive ({exc})") from None
         self.db = Database(conn)
         if not readonly:
             try:
@@ -193,6 +213,15 @@ class Archive:
         The article's MinHash (`article.signature`) comes from the extraction pool, off the reactor
         thread; it is computed here only when an article arrives without one.
         """
+        try:
+            return self._save(article)
+        except Exception as exc:
+            if article.source == "live":  # a live crawl can fetch the page again; a capture is recovered again
+                self._record_save_failure(article, exc)
+            raise
+
+    def _save(self, article: Article) -> str:
+        """Store an article in one transaction (save()); the in-memory index changes only once it commits."""
         now = utc_now()
         indexed = None
         with self.db.atomic():
@@ -223,7 +252,7 @@ class Archive:
             indexed()
         return result
 
-    def record_save_failure(self, article: Article, error: BaseException) -> None:
+    def _record_save_failure(self, article: Article, error: BaseException) -> None:
         """Remember an article whose save failed, so that the portal's next crawl fetches it again.
 
         Best effort: when the archive cannot take even this row (the disk is still full), the

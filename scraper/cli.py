@@ -169,9 +169,9 @@ def crawl(portal_ids, all_, registry, db_path, overrides, log_file, verbose, red
     if redis_url:
         work_for_redis(portals, registry, settings, redis_url, run_id, each_portal=verbose or sys.stdout.isatty())
         return
-    from scraper.archive import check_archive
+    from scraper.archive import check_pages
 
-    check_archive(db_path, full=True)  # before the reactor: a damaged archive is refused at once, never a hang
+    check_pages(db_path)  # before the lock and the reactor: a damaged archive is refused at once, never a hang
     try:
         with crawl_lock(db_path):
             ok = crawl_and_report(portals, db_path, registry, settings, each_portal=verbose or sys.stdout.isatty())
@@ -229,7 +229,7 @@ def ingest(redis_url, db_path, until_idle, log_file) -> None:
         govnews ingest --redis redis://localhost:6379/0 --db /srv/govnews/archive.db
     """
     from scraper import settings as defaults
-    from scraper.archive import Archive, check_archive
+    from scraper.archive import Archive, check_pages
     from scraper.distributed import RedisUnavailable, Writer, connect, ingest_summary
     from scraper.unattended import CrawlRunning, crawl_lock, log_to_file
 
@@ -238,7 +238,7 @@ def ingest(redis_url, db_path, until_idle, log_file) -> None:
     started = time.monotonic()
     try:
         server = connect(redis_url)
-        check_archive(db_path, full=True)
+        check_pages(db_path)
         with crawl_lock(db_path):
             archive = Archive(db_path)
             try:
@@ -341,13 +341,12 @@ def datasette_command(db_path: str, port: int, metadata_path: Path, inspect_path
 
 def serve_archive(db_path: str, port: int, immutable: bool = False) -> None:
     """Run Datasette on the archive until interrupted."""
-    from scraper.archive import Archive, check_archive
+    from scraper.archive import Archive
     from scraper.datasette.metadata import build_metadata
     from scraper.facet_counts import inspect_data
 
     if not Path(db_path).exists():
         raise click.ClickException(f"{db_path}: no archive here (run `govnews crawl` or `govnews demo` first)")
-    check_archive(db_path)  # empty, foreign, newer: one line, exit 2 (GovnewsGroup)
     if not immutable:
         Archive(db_path).close()  # bring the schema up to date before serving
     with tempfile.TemporaryDirectory() as tmp:

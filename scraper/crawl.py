@@ -94,11 +94,7 @@ def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
     chains = [crawl_portal(process, portal, detected.get(portal.id)) for portal in portals]
     # Chained crawls (detect, then the family's spider) start after start() is called, so the
     # reactor is stopped by us once every portal's chain has ended, not by Scrapy.
-    from twisted.internet import defer, reactor
-
-    # callLater: a chain that fails before the reactor runs (spider setup raising) would otherwise
-    # call stop() too early, and the reactor would then run idle for ever, holding the crawl lock
-    defer.DeferredList(chains).addBoth(lambda _: reactor.callLater(0, stop_reactor))
+    stop_when_done(chains)
     try:
         process.start(stop_after_crawl=False)
     finally:
@@ -106,12 +102,20 @@ def run_crawl(portals: list[Portal], settings: Settings) -> list[dict]:
     return runs_of(settings["ARCHIVE_DB_PATH"], settings["ARCHIVE_RUN_ID"], portals)
 
 
-def stop_reactor() -> None:
-    """Stop the reactor if it still runs (called once it runs, from callLater)."""
-    from twisted.internet import reactor
+def stop_when_done(chains: list) -> None:
+    """Stop the reactor once every portal's chain has ended.
 
-    if reactor.running:
-        reactor.stop()
+    Through callLater: a chain that fails before the reactor runs (spider setup raising) would
+    otherwise call stop() too early, and the reactor would then run idle for ever, holding the
+    crawl lock.
+    """
+    from twisted.internet import defer, reactor
+
+    def stop() -> None:
+        if reactor.running:
+            reactor.stop()
+
+    defer.DeferredList(chains).addBoth(lambda _: reactor.callLater(0, stop))
 
 
 ANY_AGE = 100 * 365  # days: a dead portal's last detection is still its family
@@ -294,12 +298,10 @@ def run_worker(portals: list[Portal], settings: Settings) -> list[dict]:
     process = CrawlerProcess(settings)
     install_scrapy_reactor(settings)
     chains = [crawl_portal(process, portal, server=server) for portal in portals]
-    from twisted.internet import defer, reactor
+    from twisted.internet import reactor
 
     reactor.callWhenRunning(heartbeat.start)
-    # callLater: a chain that fails before the reactor runs (spider setup raising) would otherwise
-    # call stop() too early, and the reactor would then run idle for ever, holding the crawl lock
-    defer.DeferredList(chains).addBoth(lambda _: reactor.callLater(0, stop_reactor))
+    stop_when_done(chains)
     try:
         process.start(stop_after_crawl=False)
     finally:

@@ -545,9 +545,8 @@ class Writer:
         else:
             try:
                 outcome = self.archive.save(item)
-            except Exception as exc:
+            except Exception:
                 merge.count("archive/errors/store")
-                self.archive.record_save_failure(item, exc)
                 raise
             for name in stored_stats(item, outcome):
                 merge.count(name)

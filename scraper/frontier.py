@@ -10,8 +10,8 @@ the portal fetches the pending ones, and skips the done ones, before anything el
 
 A crawl that ends by itself (`finished`) with every article stored clears its portal's frontier,
 so the next crawl starts from the portal's home page and listings again. Any other end (killed,
-stopped, out of page budget, an article that could not be stored) leaves it, and the next crawl resumes it, unless it is older than
-ARCHIVE_FRONTIER_MAX_AGE_DAYS.
+stopped, out of page budget, an article that could not be stored) leaves it, and the next crawl
+resumes it, unless it is older than ARCHIVE_FRONTIER_MAX_AGE_DAYS.
 """
 
 from __future__ import annotations

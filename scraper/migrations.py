@@ -246,7 +246,6 @@ def m015_news_facet_columns_indexed(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_articles_source")  # idx_articles_source_search_key starts with it
 
 
-
 @migrations()
 def m016_save_failures(db: Database) -> None:
     """Remember articles whose save failed (a full disk, a failing write), so the next crawl fetches them again.
@@ -259,6 +258,7 @@ def m016_save_failures(db: Database) -> None:
         pk="canonical_url", not_null={"portal_id", "url"},
     )
     db["save_failures"].create_index(["portal_id"])
+
 
 # What researchers browse: each article with its portal's province and level, the facets derived
 # from its date and byline, and its provenance.

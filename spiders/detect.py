@@ -20,7 +20,6 @@ class DetectSpider(HomePageSpider):
 
     def __init__(self, portal: Portal, *args, **kwargs):
         super().__init__(portal, *args, **kwargs)
-        self.allowed_domains = [portal.host, *portal.hints.other_hosts]
         self.detection = Detection("generic", 0, ())
 
     def parse(self, response: Response):

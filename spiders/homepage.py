@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from scraper.registry import Portal
 from scraper.urls import same_host
@@ -56,17 +59,17 @@ class HomePageSpider(scrapy.Spider):
             return self.parse(response)
         target = response.urljoin(location.decode("latin-1"))
         trail = [*response.meta.get("redirect_urls", []), response.url]
-        scheme_ok = target.split(":", 1)[0].lower() in ("http", "https")
-        if not scheme_ok or not any(same_host(target, host) for host in self.allowed_hosts()):
+        on_hosts = any(same_host(target, host) for host in self.allowed_hosts())
+        if urlsplit(target).scheme not in ("http", "https") or not on_hosts:
             logger.warning("%s: %s redirects to %s, off the portal's hosts; not followed", self.portal.id, response.url, target)
             return self.left_hosts(response, target)
-        if len(trail) > MAX_REDIRECTS:
-            logger.warning("%s: more than %d redirects from %s; not followed", self.portal.id, MAX_REDIRECTS, trail[0])
-            return self.left_hosts(response, target)
+        if len(trail) > MAX_REDIRECTS:  # a loop: no answer, as Scrapy's own redirect limit would say
+            self.failed(Failure(IgnoreRequest(f"more than {MAX_REDIRECTS} redirects from {trail[0]}")))
+            return []
         return [self.home_request(target, trail)]
 
     def left_hosts(self, response: Response, target: str):
-        """Note a redirect that was not followed (off the portal's hosts, or too many)."""
+        """Note a redirect off the portal's hosts, which is not followed."""
         return []
 
     def parse(self, response: Response):

@@ -64,3 +64,15 @@ def test_portals_detect_says_why_in_one_line(redirecting):
 def test_portals_detect_refuses_other_schemes(url, tmp_path):
     done = run_govnews("portals", "detect", url, cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (1, "", f"Error: {url}: only http and https URLs are fetched\n")
+
+
+def test_a_redirect_loop_on_the_portals_host_is_offline_after_five_hops(tmp_path):
+    looping = NukeVietSite("test.looping", "Cổng vòng lặp (bản sao)", "Cần Thơ", "Huyện Vòng", load_articles("articles_nukeviet")[:1])
+    with ReplicaServer([looping]) as server:
+        looping.moved_to = looping.base_url  # every path redirects to itself
+        registry = server.write_registry(tmp_path / "portals.toml")
+        db = tmp_path / "archive.db"
+        run_govnews("portals", "check", "--all", "--registry", str(registry), "--db", str(db), *loopback_flags(), cwd=tmp_path)
+        home_requests = looping.requests.count("GET /")
+    status = rows(db, "SELECT checked_status FROM portals WHERE id = 'test.looping'")[0]["checked_status"]
+    assert (status, home_requests) == ("offline", 6)

@@ -177,13 +177,13 @@ FROM portals p LEFT JOIN articles a ON a.portal_id = p.id
 WHERE p.id = :portal GROUP BY p.id"""
 
 # Months between the portal's first and last article in which it published nothing.
-_PORTAL_GAPS = f"""WITH counts AS (SELECT substr(published_at, 1, 7) AS month FROM articles
+_PORTAL_GAPS = """WITH counts AS (SELECT substr(published_at, 1, 7) AS month FROM articles
   WHERE portal_id = :portal AND published_at IS NOT NULL GROUP BY 1),
 months(month) AS (SELECT min(month) FROM counts
   UNION ALL SELECT strftime('%Y-%m', month || '-01', '+1 month') FROM months WHERE month < (SELECT max(month) FROM counts))
-SELECT {html_text("month")} AS month_without_articles FROM months WHERE month NOT IN (SELECT month FROM counts) ORDER BY month"""
+SELECT month AS month_without_articles FROM months WHERE month NOT IN (SELECT month FROM counts) ORDER BY month"""
 
-_PORTAL_LATEST = f"""SELECT {html_text("a.published_at")} AS published_at, {html_text("a.title")} AS title,
+_PORTAL_LATEST = f"""SELECT a.published_at, {html_text("a.title")} AS title,
        {html_text("a.author")} AS author, a.source, {html_text("a.url")} AS url FROM articles a
 WHERE a.portal_id = :portal ORDER BY a.published_at DESC LIMIT 20"""
 
