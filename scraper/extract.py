@@ -199,18 +199,36 @@ def _drop(element: etree._Element) -> None:
 
 
 def _title_element(root: lxml.html.HtmlElement, hints: Hints) -> lxml.html.HtmlElement | None:
-    """Return the element holding the article title: the hint's, else the best visible h1."""
+    """Return the element holding the article title: the hint's; else the visible h1 that og:title
+    or <title> names, or the longest; else, on a page without h1, the first visible element
+    outside links whose whole text is the head's title (themes set titles in h2, div or span)."""
     if hints.title_css:
         found = root.cssselect(hints.title_css)
         return found[0] if found else None
+    head = _head_title(root)
     headings = [h for h in root.iter("h1") if clean_line(h.text_content()) and not _hidden(h)]
-    if not headings:
+    if headings:
+        for heading in headings:
+            if clean_line(heading.text_content()) in (head, _og_title(root)):
+                return heading
+        return max(headings, key=lambda h: len(h.text_content()))
+    if len(head) < MIN_TITLE_CHARS:
         return None
-    og = root.xpath("string(//meta[@property='og:title']/@content)")
-    for heading in headings:
-        if og and clean_line(heading.text_content()) == clean_line(og):
-            return heading
-    return max(headings, key=lambda h: len(h.text_content()))
+    body = root.find("body")
+    for element in body.iter() if body is not None else ():
+        if (isinstance(element.tag, str) and element.tag not in ("a", "title", "option")
+                and clean_line(element.text_content()) == head and not element.xpath("ancestor-or-self::a")
+                and not _hidden(element)):
+            # the innermost element holding exactly the title
+            inner = [child for child in element.iter() if child is not element and isinstance(child.tag, str)
+                     and clean_line(child.text_content()) == head]
+            return inner[-1] if inner else element
+    return None
+
+
+def _og_title(root: lxml.html.HtmlElement) -> str:
+    """Return the page's og:title, cleaned."""
+    return clean_line(root.xpath("string(//meta[@property='og:title']/@content)"))
 
 
 def _hidden(element: lxml.html.HtmlElement) -> bool:
@@ -229,15 +247,42 @@ def _declares_article(root: lxml.html.HtmlElement) -> bool:
         re.search(r'"@type"\s*:\s*"(?:News)?Article"', json_ld))
 
 
+MIN_TITLE_CHARS = 12
+# A site name beside a headline in <title>: after (or before) a separator with spaces around it.
+# Not between two numbers: "năm học 2023 - 2024", "số 35 - NQ/TW" are inside headlines.
+_TITLE_SEPARATOR = re.compile(r"(?<!\d)\s+[-|–—]\s+|\s+[|–—]\s+|\s+-\s+(?!\d)|\s+::\s+")
+_SITE_WORDS = re.compile(
+    r"\b(?:cổng|trang)\s+(?:thông\s+tin|ttđt|tin\s+tức)|\bttđt\b|\bubnd\b|\b(?:ủy|uỷ|uy)\s+ban\s+nhân\s+dân|"
+    r"\bwebsite\b|\bportal\b|\.gov\.vn\b|\bđiện\s+tử\b", re.IGNORECASE)
+
+
 def _head_title(root: lxml.html.HtmlElement) -> str:
-    """Return og:title or <title> without the portal's name after a separator."""
-    text = root.xpath("string(//meta[@property='og:title']/@content)") or root.xpath("string(//title)")
-    parts = [clean_line(part) for part in re.split(r"\s+[-|–—:]\s+", clean_line(text))]
-    parts = [part for part in parts if part]
-    if not parts:
-        return ""
-    # "<headline> - <portal name>": the headline comes first unless it is very short
-    return parts[0] if len(parts[0]) >= 20 else max(parts, key=len)
+    """Return og:title or <title> without the site's name at either end.
+
+    The site's name is og:site_name, or a part that names a portal ("Cổng thông tin điện tử
+    huyện …", "UBND xã …", "….gov.vn"). Other parts stay: a headline may hold " - " itself.
+    """
+    text = _og_title(root) or clean_line(root.xpath("string(//title)"))
+    site = clean_line(root.xpath("string(//meta[@property='og:site_name']/@content)"))
+    cuts = [(m.start(), m.end()) for m in _TITLE_SEPARATOR.finditer(text)]
+    start, end = 0, len(text)
+    for cut_start, cut_end in reversed(cuts):  # the site's name at the end: "<headline> - <site>"
+        if cut_start > start and _names_site(text[cut_end:end], site):
+            end = cut_start
+        else:
+            break
+    for cut_start, cut_end in cuts:  # or at the start: "<site> | <headline>"
+        if cut_end < end and cut_start >= start and _names_site(text[start:cut_start], site):
+            start = cut_end
+        else:
+            break
+    return text[start:end].strip()
+
+
+def _names_site(part: str, site: str) -> bool:
+    """Tell whether a part of a page title is the site's name rather than the headline's."""
+    part = part.strip()
+    return bool(part) and ((site and part.casefold() == site.casefold()) or bool(_SITE_WORDS.search(part)))
 
 
 def _container(root: lxml.html.HtmlElement, title_el, hints: Hints) -> lxml.html.HtmlElement:
@@ -421,20 +466,19 @@ def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
             if contains_date(text):
                 return text, f"css:{hints.date_css}"
     # The header (with its today-line) precedes the title in every layout: search after it.
+    # Text nodes in document order after the title: a title set in a span inside a div has its
+    # date line after the div, not beside the span.
     seen = 0
-    for node in title_el.itersiblings():
-        if not isinstance(node.tag, str):  # comments
+    for node in title_el.xpath("following::text()[not(ancestor::script or ancestor::style)]"):
+        text = clean_line(str(node))
+        if not text:
             continue
-        for text in node.itertext():
-            text = clean_line(text)
-            if not text:
-                continue
-            # a date line is short; a date inside a body paragraph is not the article's date
-            if len(text) <= MAX_DATE_LINE_CHARS and contains_date(text):
-                return text, "near-title"
-            seen += 1
-            if seen >= DATE_SEARCH_NODES:
-                return "", ""
+        # a date line is short; a date inside a body paragraph is not the article's date
+        if len(text) <= MAX_DATE_LINE_CHARS and contains_date(text):
+            return text, "near-title"
+        seen += 1
+        if seen >= DATE_SEARCH_NODES:
+            return "", ""
     return "", ""
 
 

@@ -117,3 +117,32 @@ def test_italic_paragraph_after_an_image_is_a_caption():
 def test_italic_paragraph_without_an_image_stays_in_the_text():
     html = f"<html><body><div><h1>Tổng kết công tác năm</h1>{BODY}<p><em>Ghi chú của tòa soạn về hội nghị.</em></p>{BODY}</div></body></html>"
     assert extract_article(html, "http://x/a").captions == ""
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    ("Tổng kết năm học 2023 - 2024: tỷ lệ tốt nghiệp THCS đạt 99,6% - Cổng thông tin điện tử huyện Định Quán",
+     "Tổng kết năm học 2023 - 2024: tỷ lệ tốt nghiệp THCS đạt 99,6%"),
+    ("Hội nghị sơ kết NQ số 35 - NQ/TW ngày 22 - 10 - 2018 | UBND huyện Vĩnh Thạnh",
+     "Hội nghị sơ kết NQ số 35 - NQ/TW ngày 22 - 10 - 2018"),
+    ("Cổng TTĐT huyện Vĩnh Thạnh | Đại hội Chi bộ - nhiệm kỳ 2025 - 2030", "Đại hội Chi bộ - nhiệm kỳ 2025 - 2030"),
+    ("Đón nhận Huân chương Lao động - dinhquan.dongnai.gov.vn", "Đón nhận Huân chương Lao động"),
+    ("Giao lưu văn nghệ - thể thao mừng Xuân", "Giao lưu văn nghệ - thể thao mừng Xuân"),
+])
+def test_head_title_loses_only_the_site_name(head, title):
+    html = f'<html><head><title>{head}</title><meta property="og:type" content="article"></head><body><div>{BODY}{BODY}</div></body></html>'
+    assert extract_article(html, "http://x/a").title == title
+
+
+def test_site_name_from_og_site_name_is_removed():
+    html = f"""<html><head><meta property="og:title" content="Tết ấm cho người nghèo - Huyện Vĩnh Thạnh">
+    <meta property="og:site_name" content="Huyện Vĩnh Thạnh"><meta property="og:type" content="article"></head>
+    <body><div>{BODY}{BODY}</div></body></html>"""
+    assert extract_article(html, "http://x/a").title == "Tết ấm cho người nghèo"
+
+
+def test_title_set_in_a_div_is_found_and_its_date_read():
+    html = f"""<html><head><title>Tổng kết năm học 2023-2024 - Cổng TTĐT huyện</title></head><body>
+    <div class="today">Thứ sáu, 04/12/2026</div><ul class="crumb"><li><a href="/">Tổng kết năm học 2023-2024</a></li></ul>
+    <div class="main"><div class="tt-bai"><span>Tổng kết năm học 2023-2024</span></div><div class="ngay">Cập nhật: 30/05/2024</div>{BODY}{BODY}</div></body></html>"""
+    result = extract_article(html, "http://x/a")
+    assert (result.title, result.published_at) == ("Tổng kết năm học 2023-2024", "2024-05-30T00:00:00+07:00")
