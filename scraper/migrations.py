@@ -260,6 +260,13 @@ def m016_save_failures(db: Database) -> None:
     db["save_failures"].create_index(["portal_id"])
 
 
+@migrations()
+def m017_portal_health_empty_and_missing_fields(db: Database) -> None:
+    """portal_health names an empty run (no article on any page) and a jump in articles without date or author."""
+    db.execute("DROP VIEW IF EXISTS portal_health")
+    db.create_view("portal_health", PORTAL_HEALTH_VIEW)
+
+
 # What researchers browse: each article with its portal's province and level, the facets derived
 # from its date and byline, and its provenance.
 # portal_id is read from portals, so that grouping by it starts from the (few) portals and counts
@@ -311,7 +318,9 @@ PORTAL_HEALTH_VIEW = """WITH since AS (
 ), last AS (
     SELECT r.* FROM runs r WHERE r.id = (SELECT max(id) FROM runs WHERE portal_id = r.portal_id)
 ), baseline AS (
-    SELECT r.portal_id, count(*) AS runs, avg(r.articles_new) AS new_per_run, avg(r.articles_found) AS found_per_run
+    SELECT r.portal_id, count(*) AS runs, avg(r.articles_new) AS new_per_run, avg(r.articles_found) AS found_per_run,
+           1.0 * sum(r.articles_without_date) / nullif(sum(coalesce(r.articles_new, 0) + coalesce(r.articles_changed, 0)), 0) AS no_date_share,
+           1.0 * sum(r.articles_without_author) / nullif(sum(coalesce(r.articles_new, 0) + coalesce(r.articles_changed, 0)), 0) AS no_author_share
     FROM runs r JOIN last l ON l.portal_id = r.portal_id
     WHERE r.id < l.id AND r.status = 'ok' AND r.finished_at >= strftime('%Y-%m-%dT%H:%M:%S', l.finished_at, '-28 days')
     GROUP BY r.portal_id
@@ -333,16 +342,30 @@ PORTAL_HEALTH_VIEW = """WITH since AS (
            round(1.0 * l.extract_failures / max(l.pages_fetched, 1), 3) AS extract_failure_rate,
            round(1.0 * w.no_date_28d / nullif(w.stored_28d, 0), 3) AS no_date_share_28d,
            round(1.0 * w.no_author_28d / nullif(w.stored_28d, 0), 3) AS no_author_share_28d,
-           l.error_summary AS last_run_errors, l.finish_reason AS last_run_finish_reason
+           l.error_summary AS last_run_errors, l.finish_reason AS last_run_finish_reason,
+           coalesce(l.articles_new, 0) + coalesce(l.articles_changed, 0) AS last_run_stored,
+           round(1.0 * l.articles_without_date / nullif(coalesce(l.articles_new, 0) + coalesce(l.articles_changed, 0), 0), 3) AS last_run_no_date_share,
+           round(1.0 * l.articles_without_author / nullif(coalesce(l.articles_new, 0) + coalesce(l.articles_changed, 0), 0), 3) AS last_run_no_author_share,
+           round(b.no_date_share, 3) AS baseline_no_date_share, round(b.no_author_share, 3) AS baseline_no_author_share
     FROM portals p LEFT JOIN last l ON l.portal_id = p.id LEFT JOIN baseline b ON b.portal_id = p.id
          LEFT JOIN windows w ON w.portal_id = p.id
 )
 SELECT health.*, CASE
     WHEN registry_status = 'offline' THEN ''
     WHEN last_run_at IS NULL THEN 'never crawled'
+    WHEN last_run_found = 0 AND last_run_pages > 0 AND last_run_errors LIKE 'no_articles%'
+        THEN 'empty: no article found (' || last_run_errors || '; ' || CASE WHEN baseline_found_per_run > 0
+            THEN 'earlier runs found ' || baseline_found_per_run || ' a run)' ELSE 'nothing archived yet)' END
     WHEN last_run_status != 'ok' THEN 'broken: ' || coalesce(nullif(last_run_errors, ''), last_run_finish_reason)
     WHEN last_run_found = 0 AND baseline_found_per_run > 0
         THEN 'empty: no article found (earlier runs found ' || baseline_found_per_run || ' a run)'
+    WHEN last_run_stored >= 3 AND last_run_no_date_share > 0.5
+         AND (baseline_no_date_share IS NULL OR last_run_no_date_share - baseline_no_date_share >= 0.25)
+        THEN 'dates missing: ' || cast(round(last_run_no_date_share * 100) AS int) || ' % of the last run''s articles have no date'
+             || coalesce(' (' || cast(round(baseline_no_date_share * 100) AS int) || ' % before)', '')
+    WHEN last_run_stored >= 3 AND last_run_no_author_share - baseline_no_author_share >= 0.25
+        THEN 'bylines missing: ' || cast(round(last_run_no_author_share * 100) AS int) || ' % of the last run''s articles have no author ('
+             || cast(round(baseline_no_author_share * 100) AS int) || ' % before)'
     WHEN error_rate > 0.5 THEN 'errors: ' || last_run_errors
     WHEN extract_failure_rate > 0.5 THEN 'extraction failing: ' || (extract_failure_rate * 100) || ' % of pages'
     WHEN new_28d = 0 AND new_prev_28d > 0 THEN 'quiet: no new article in 28 days (' || new_prev_28d || ' the 28 before)'

@@ -14,7 +14,7 @@ from scraper.archive import Archive, utc_now
 logger = logging.getLogger(__name__)
 
 # The articles a run found on the portal, whatever it did with them: an empty listing finds none.
-FOUND = ("articles_new", "articles_unchanged", "articles_changed", "skipped/known")
+FOUND = ("articles_new", "articles_unchanged", "articles_changed", "skipped/known", "skipped/captured_before")
 # Pages that should have been articles and could not be read as one.
 EXTRACT_FAILURES = ("not_article", "extract_timeout")
 
@@ -24,13 +24,27 @@ def run_status(stats: dict, reason: str) -> str:
 
     A run failed when it did not finish by itself, when no page of the portal answered at all
     (unreachable, refused, every page an error, robots.txt forbidding every page), when our own
-    code raised, or when an article could not be stored.
+    code raised, when an article could not be stored, or when a portal crawl found no article
+    at all (not even one archived before: a theme the spider cannot read, a site "being upgraded").
     """
     if reason != "finished" or pages_answered(stats) == 0 or stats.get("spider_exceptions/count", 0):
         return "failed"
     if stats.get("archive/errors/store", 0):  # an article could not be stored
         return "failed"
+    if found_nothing(stats):
+        return "failed"
     return "ok"
+
+
+def found_nothing(stats: dict) -> bool:
+    """Tell whether a portal crawl's pages answered and gave no article, new or archived."""
+    crawled_portal = "archive/archived_before" in stats  # detect and check runs read only home pages
+    return crawled_portal and pages_answered(stats) > 0 and articles_found(stats) == 0
+
+
+def articles_found(stats: dict) -> int:
+    """Return how many articles a run found on the portal, whatever it did with them."""
+    return sum(stats.get(f"archive/{key}", 0) for key in FOUND)
 
 
 def pages_answered(stats: dict) -> int:
@@ -46,6 +60,9 @@ def error_kinds(stats: dict) -> dict[str, int]:
     unexplained = not any(kind.startswith("robots_") for kind in kinds)  # a 5xx robots.txt says it already
     if stats.get("robotstxt/forbidden") and pages_answered(stats) == 0 and unexplained:
         kinds["robots_forbidden"] = stats["robotstxt/forbidden"]
+    if found_nothing(stats):
+        # counted in pages: "no_articles: 3" is three pages read without a single article
+        kinds["no_articles" if stats["archive/archived_before"] else "no_articles_ever"] = pages_answered(stats)
     return kinds
 
 
@@ -89,7 +106,7 @@ def run_row(stats: dict, reason: str, run_id: str, portal_id: str, spider: str) 
         "errors": sum(error_kinds(stats).values()),
         "error_summary": error_summary(stats),
         "resumed_requests": stats.get("archive/frontier/resumed", 0),
-        "articles_found": sum(stats.get(f"archive/{key}", 0) for key in FOUND),
+        "articles_found": articles_found(stats),
         "extract_failures": sum(stats.get(f"archive/skipped/{why}", 0) for why in EXTRACT_FAILURES),
         "articles_without_date": stats.get("archive/stored_without_date", 0),
         "articles_without_author": stats.get("archive/stored_without_author", 0),

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -49,7 +50,15 @@ class PortalSpider(scrapy.Spider):
             portal = select_portals(load_registry(crawler.settings["ARCHIVE_REGISTRY"]), [portal])[0]
         spider = super().from_crawler(crawler, *args, portal=portal, **kwargs)
         spider.setup(portal)
+        crawler.signals.connect(spider.record_archived_before, signal=signals.spider_opened)
         return spider
+
+    def record_archived_before(self) -> None:
+        """Put in the run's stats how many articles the portal had archived when the run began.
+
+        The run row tells a portal that never gave an article from one whose news merely stopped.
+        """
+        self.crawler.stats.set_value("archive/archived_before", len(self.archived))
 
     def setup(self, portal: Portal) -> None:
         """Bind the spider to its portal and read what the archive already holds."""

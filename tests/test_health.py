@@ -62,7 +62,12 @@ def test_the_crawl_and_fail_on_alert_exit_1_when_a_portal_broke(runs):
 
 def test_an_empty_listing_is_flagged_against_the_portals_baseline(runs):
     _, (_, rows), _ = runs["empty"]
-    assert rows[BROKEN]["alert"] == f"empty: no article found (earlier runs found {rows[BROKEN]['baseline_found_per_run']} a run)"
+    assert rows[BROKEN]["alert"] == "empty: no article found (no_articles: 2; earlier runs found 18.0 a run)"
+
+
+def test_an_empty_listing_fails_the_run(runs):
+    _, (_, rows), _ = runs["empty"]
+    assert (rows[BROKEN]["last_run_status"], rows[BROKEN]["last_run_errors"]) == ("failed", "no_articles: 2")
 
 
 def test_the_empty_listing_baseline_is_the_first_runs_articles(runs):
@@ -72,7 +77,7 @@ def test_the_empty_listing_baseline_is_the_first_runs_articles(runs):
 
 def test_an_empty_listing_still_leaves_the_healthy_portal_alone(runs):
     code, (_, rows), fail_code = runs["empty"]
-    assert (code, rows[HEALTHY]["alert"], fail_code) == (0, "", 1)
+    assert (code, rows[HEALTHY]["alert"], fail_code) == (1, "", 1)
 
 
 def test_a_portal_with_no_new_article_in_28_days_is_quiet(runs, tmp_path):

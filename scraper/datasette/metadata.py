@@ -115,7 +115,12 @@ OTHER_TABLES = {
             "no_author_share_28d": "Share of the articles stored in the last 28 days without a byline.",
             "last_run_errors": "The last run's errors by kind.",
             "last_run_finish_reason": "Why the last run ended (finished, closespider_*, shutdown).",
-            "alert": "Empty when healthy; else the first of: never crawled, broken, empty, errors, extraction failing, quiet, stale.",
+            "last_run_stored": "Articles the last run stored, new or changed.",
+            "last_run_no_date_share": "Share of the last run's stored articles without a publication date.",
+            "last_run_no_author_share": "Share of the last run's stored articles without a byline.",
+            "baseline_no_date_share": "Share of the baseline runs' stored articles without a publication date.",
+            "baseline_no_author_share": "Share of the baseline runs' stored articles without a byline.",
+            "alert": "Empty when healthy; else the first of: never crawled, empty, broken, dates missing, bylines missing, errors, extraction failing, quiet, stale.",
         },
     },
     "portal_status_history": {
