@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from importlib.metadata import version
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 import charset_normalizer
 import lxml.html
@@ -23,7 +23,7 @@ from trafilatura import bare_extraction
 
 from scraper.legacy import LegacyVerdict, legacy_verdict, to_unicode
 from scraper.registry import Hints
-from scraper.vietnamese import clean_line, contains_date, parse_vn_datetime
+from scraper.vietnamese import clean_line, contains_date, fold, parse_vn_datetime
 
 EXTRACTOR_VERSION = f"govnews-extract/1 trafilatura/{version('trafilatura')}"
 MIN_TEXT_CHARS = 200
@@ -73,9 +73,10 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     if elements > MAX_ELEMENTS:
         raise NotAnArticle(f"page too large to extract ({elements} elements, limit {MAX_ELEMENTS})")
     declares_article = _declares_article(root)  # before scripts go: JSON-LD is a script
+    json_ld_date = _json_ld_date(root)
     for bad in root.xpath("//script|//style|//noscript|//form//select|//iframe"):
         _drop(bad)
-    title_el = _title_element(root, hints)
+    title_el = _title_element(root, hints, url, known_article)
     if title_el is None and hints.title_css:
         raise NotAnArticle(f"no title element ({hints.title_css})")  # the family knows its pages
     if title_el is None and not (declares_article or known_article):
@@ -90,6 +91,8 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     # the guessed container missed the body: read the whole prepared page (legacy text converted)
     page = copy.deepcopy(root) if not hints.article_css and _body_is_elsewhere(root, container) else None
     raw_date, date_source = _date_text(root, title_el, hints) if title_el is not None else ("", "")
+    if not raw_date and json_ld_date:
+        raw_date, date_source = json_ld_date, "json-ld"
     attachments = _attachments(container, url)  # before furniture goes: a file panel is a link list
     _drop_furniture(container, hints)
     captions = _take_captions(container)
@@ -101,12 +104,14 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     parsed = parse_vn_datetime(raw_date) if raw_date else None
     summary = _summary(root, hints)
     lines = _text_lines(page if page is not None else container, url, title, raw_date, summary)
+    lines = _without_leading_furniture(lines)
     credit = _credit(lines)
     if credit:
         lines = [line for line in lines if line != credit[1]]
-    author = _byline(lines)
-    if author:
-        lines = lines[:-1]
+    author, lines = _byline(lines, raw_date)
+    if not author:  # trafilatura drops some short closing lines: read the byline where it is printed
+        author = _byline_after_body(container)
+        lines = [line for line in lines if line != author]
     lines = [line for line in lines if line not in captions]
     text = "\n\n".join(lines)
     if len(text) < MIN_TEXT_CHARS:
@@ -198,32 +203,122 @@ def _drop(element: etree._Element) -> None:
         element.getparent().remove(element)
 
 
-def _title_element(root: lxml.html.HtmlElement, hints: Hints) -> lxml.html.HtmlElement | None:
-    """Return the element holding the article title: the hint's; else the visible h1 that og:title
-    or <title> names, or the longest; else, on a page without h1, the first visible element
-    outside links whose whole text is the head's title (themes set titles in h2, div or span)."""
+def _title_element(root: lxml.html.HtmlElement, hints: Hints, url: str = "", known_article: bool = True) -> lxml.html.HtmlElement | None:
+    """Return the element holding the article title.
+
+    The hint's element; else a visible h1 that og:title or <title> names; else the block that
+    reads as a title nearest before the body (themes set titles in h2, div, span or p, and many
+    portals' <title> is the site's name on every page); else the longest visible h1; else an
+    element outside links whose whole text is the head's title.
+    """
     if hints.title_css:
         found = root.cssselect(hints.title_css)
         return found[0] if found else None
-    head = _head_title(root)
+    head, og = _head_title(root), _og_title(root)
     headings = [h for h in root.iter("h1") if clean_line(h.text_content()) and not _hidden(h)]
+    for heading in headings:
+        if clean_line(heading.text_content()) in (head, og):
+            return heading
+    named = _element_with_text(root, og) if len(og) >= MIN_TITLE_CHARS else None
+    if named is not None:  # og:title is the article's own on the platforms that write it
+        return named
+    by_position = _title_before_body(root, {head, og} - {""}, url, known_article)
+    if by_position is not None:
+        return by_position
     if headings:
-        for heading in headings:
-            if clean_line(heading.text_content()) in (head, _og_title(root)):
-                return heading
         return max(headings, key=lambda h: len(h.text_content()))
-    if len(head) < MIN_TITLE_CHARS:
-        return None
+    return _element_with_text(root, head) if len(head) >= MIN_TITLE_CHARS else None
+
+
+def _element_with_text(root, text: str):
+    """Return the first visible block of the body outside links whose whole text is `text`."""
     body = root.find("body")
     for element in body.iter() if body is not None else ():
-        if (isinstance(element.tag, str) and element.tag not in ("a", "title", "option")
-                and clean_line(element.text_content()) == head and not element.xpath("ancestor-or-self::a")
+        if (isinstance(element.tag, str) and element.tag not in ("a", "title", "option", "figcaption")
+                and clean_line(element.text_content()) == text and not element.xpath("ancestor-or-self::a")
                 and not _hidden(element)):
-            # the innermost element holding exactly the title
-            inner = [child for child in element.iter() if child is not element and isinstance(child.tag, str)
-                     and clean_line(child.text_content()) == head]
-            return inner[-1] if inner else element
+            return _text_block(element)
     return None
+
+
+TITLE_SEARCH_NODES = 8  # text nodes searched back from the body for the title
+_TITLE_TAGS = ("h1", "h2", "h3", "h4")
+
+
+def _title_before_body(root, head_titles: set[str], url: str = "", known_article: bool = True):
+    """Return the block nearest before the body's first long paragraph that reads as a title.
+
+    Walking back from the body: date lines, short labels (view counts, "Chia sẻ"), link text,
+    captions and sentences (a sapo ends with a full stop) are passed over. Of the blocks of 12
+    to 300 characters left in the window, the first that the head's titles name or the URL
+    spells (…/tong-ket-nam-hoc-2023-2024-…) is the title, else the first. On a page not known
+    to be an article, a teaser link (a title in a link) just before the first long paragraph
+    makes it a listing's card, and there is no title.
+    """
+    body_start = _body_start(root)
+    if body_start is None:
+        return None
+    url_words = set(re.findall(r"[a-z0-9]+", fold(unquote(url)).lower()))
+    seen = 0
+    candidates = []
+    for node in reversed(body_start.xpath("preceding::text()")):
+        owner = node.getparent()
+        if not known_article and not candidates and owner is not None and owner.xpath("ancestor-or-self::a") \
+                and len(clean_line(str(node))) >= 25:
+            return None
+        if owner is None or _hidden(owner) or owner.xpath(
+                "ancestor-or-self::*[self::a or self::head or self::option or self::button or self::figure or self::figcaption]"):
+            continue
+        text = clean_line(str(node))
+        if not text:
+            continue
+        seen += 1
+        if seen > TITLE_SEARCH_NODES:
+            break
+        block = _text_block(owner)
+        block_text = clean_line(block.text_content())
+        if block_text in head_titles or any(block_text in title for title in head_titles if len(block_text) >= 20) \
+                or _spelled_by(block_text, url_words):
+            return block
+        if (MIN_TITLE_CHARS <= len(block_text) <= 300 and not block_text.endswith((".", ":"))
+                and not (len(block_text) <= MAX_DATE_LINE_CHARS and contains_date(block_text))
+                and not _BYLINE_LABEL.match(block_text) and block.find(".//a") is None and block not in candidates
+                and not _italic(block) and not (block.tag == "p" and _is_caption_paragraph(block))):
+            candidates.append(block)
+    return candidates[0] if candidates else None
+
+
+def _italic(block) -> bool:
+    """Tell whether all of a block's text is set in italics (a caption, not a title)."""
+    return "".join(clean_line(e.text_content()) for e in block.iter("em", "i")) == clean_line(block.text_content())
+
+
+def _spelled_by(text: str, url_words: set[str]) -> bool:
+    """Tell whether a URL spells a text (most of its folded words are words of the URL)."""
+    words = [w for w in re.findall(r"[a-z0-9]+", fold(text).lower()) if len(w) > 1 and not w.isdigit()]
+    return len(words) >= 3 and sum(w in url_words for w in words) / len(words) >= 0.7
+
+
+BODY_START_CHARS = 100  # short articles have paragraphs of 100 to 150 characters
+
+
+def _body_start(root):
+    """Return the first paragraph-like block of BODY_START_CHARS or more of non-link text."""
+    body = root.find("body")
+    for block in (body if body is not None else root).iter("p", "div", "td", "span", "blockquote"):
+        if any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in block.iterdescendants()):
+            continue
+        if _own_text_chars(block) >= BODY_START_CHARS and not _hidden(block):
+            return block
+    return None
+
+
+def _text_block(element):
+    """Return the nearest block holding an inline element (a span or strong inside a heading or div)."""
+    while element.tag in ("span", "strong", "b", "em", "i", "font") and element.getparent() is not None \
+            and clean_line(element.getparent().text_content()) == clean_line(element.text_content()):
+        element = element.getparent()
+    return element
 
 
 def _og_title(root: lxml.html.HtmlElement) -> str:
@@ -254,6 +349,15 @@ _TITLE_SEPARATOR = re.compile(r"(?<!\d)\s+[-|–—]\s+|\s+[|–—]\s+|\s+-\s+(
 _SITE_WORDS = re.compile(
     r"\b(?:cổng|trang)\s+(?:thông\s+tin|ttđt|tin\s+tức)|\bttđt\b|\bubnd\b|\b(?:ủy|uỷ|uy)\s+ban\s+nhân\s+dân|"
     r"\bwebsite\b|\bportal\b|\.gov\.vn\b|\bđiện\s+tử\b", re.IGNORECASE)
+
+
+def _json_ld_date(root) -> str:
+    """Return the datePublished of the page's JSON-LD, when it parses as a date."""
+    for script in root.xpath("//script[@type='application/ld+json']/text()"):
+        match = _JSON_LD_DATE.search(script)
+        if match and parse_vn_datetime(match.group(1)):
+            return match.group(1)
+    return ""
 
 
 def _head_title(root: lxml.html.HtmlElement) -> str:
@@ -318,7 +422,8 @@ def _drop_furniture(container: lxml.html.HtmlElement, hints: Hints) -> None:
     for element in list(container.iter("ul", "ol", "div", "table", "p")):
         if element.getparent() is not None and _is_link_list(element):
             heading = element.getprevious()
-            if heading is not None and _is_heading(heading):
+            # a bold name just before a share bar is the byline, not the list's heading
+            if heading is not None and _is_heading(heading) and not _names_someone(clean_line(heading.text_content())):
                 _drop(heading)
             _drop(element)
 
@@ -455,7 +560,13 @@ def _standalone(link: lxml.html.HtmlElement) -> bool:
 
 
 def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
-    """Return the article's own date text and where it came from; never the header's today-line."""
+    """Return the article's own date text and where it came from; never the header's today-line.
+
+    The family's date element when a hint names one; else the first date line after the title,
+    before the body's second long paragraph (a date under the title, after the sapo, or in a
+    meta line with the byline); else a date line just before the title; else the page's
+    metadata (article:published_time, JSON-LD datePublished, a <time datetime> near the title).
+    """
     if hints.date_css:
         for element in root.cssselect(hints.date_css):
             # HTML5 <time datetime="..."> is the page's own machine-readable date: it wins
@@ -465,20 +576,71 @@ def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
             text = clean_line(element.text_content())
             if contains_date(text):
                 return text, f"css:{hints.date_css}"
-    # The header (with its today-line) precedes the title in every layout: search after it.
+    after = _date_after_title(title_el)
+    if after:
+        return after, "near-title"
+    before = _date_before_title(title_el)
+    if before:
+        return before, "before-title"
+    return _metadata_date(root)
+
+
+def _date_after_title(title_el) -> str:
+    """Return the first short date line after the title, before the body's second long paragraph."""
+    seen = long_lines = 0
     # Text nodes in document order after the title: a title set in a span inside a div has its
     # date line after the div, not beside the span.
-    seen = 0
-    for node in title_el.xpath("following::text()[not(ancestor::script or ancestor::style)]"):
+    for node in title_el.xpath("following::text()"):
         text = clean_line(str(node))
         if not text:
             continue
         # a date line is short; a date inside a body paragraph is not the article's date
         if len(text) <= MAX_DATE_LINE_CHARS and contains_date(text):
-            return text, "near-title"
+            return text
+        long_lines += len(text) >= LONG_LINE_CHARS * 0.8
         seen += 1
-        if seen >= DATE_SEARCH_NODES:
-            return "", ""
+        if seen >= DATE_SEARCH_NODES or long_lines >= 2:
+            return ""
+    return ""
+
+
+DATE_BEFORE_NODES = 2  # the header's today-line lies further up, past menus and banners
+
+
+def _date_before_title(title_el) -> str:
+    """Return a date line among the text nodes just before the title, inside the title's own block
+    (the header's today-line stands outside it); link text is counted, not read."""
+    seen = 0
+    block = title_el.getparent()
+    if block is None:
+        return ""
+    for node in reversed(title_el.xpath("preceding::text()")):
+        if not any(ancestor is block for ancestor in node.getparent().iterancestors()) and node.getparent() is not block:
+            return ""
+        text = clean_line(str(node))
+        if not text:
+            continue
+        seen += 1
+        owner = node.getparent()
+        in_link = owner is not None and bool(owner.xpath("ancestor-or-self::a"))
+        if not in_link and len(text) <= MAX_DATE_LINE_CHARS and contains_date(text):
+            return text
+        if seen >= DATE_BEFORE_NODES:
+            return ""
+    return ""
+
+
+_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+
+
+def _metadata_date(root) -> tuple[str, str]:
+    """Return the date the page's metadata gives (Open Graph, JSON-LD, HTML5 time), or empty."""
+    for xpath, source in (("string(//meta[@property='article:published_time']/@content)", "meta:article:published_time"),
+                          ("string(//meta[@itemprop='datePublished']/@content)", "meta:itemprop"),
+                          ("string((//time[@datetime])[1]/@datetime)", "time@datetime")):
+        value = clean_line(root.xpath(xpath))
+        if value and parse_vn_datetime(value):
+            return value, source
     return "", ""
 
 
@@ -551,14 +713,101 @@ def _credit(lines: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _byline(lines: list[str]) -> str:
-    """Return the last line when it is a byline (a short name without a full stop), else ''."""
-    if len(lines) < 2:
+# "Tác giả: …", "Người viết: …", "Bài và ảnh: …", "Tin, ảnh: …", "PV: …": the name after the label.
+_BYLINE_LABEL = re.compile(
+    r"^(?:tác\s+giả|người\s+viết|bài(?:\s*(?:và|,|&|-)\s*ảnh)?|tin(?:\s*(?:và|,|&|-)\s*ảnh)?|phóng\s+viên|pv|nhóm\s+pv|btv)"
+    r"\s*[:：]\s*(.+)$", re.IGNORECASE)
+BYLINE_SEARCH_LINES = 4  # lines searched back from the end past furniture (ratings, share bars)
+
+
+def _byline(lines: list[str], date_line: str = "") -> tuple[str, list[str]]:
+    """Return the article's byline and the lines without it (and without what follows it).
+
+    A labelled byline ("Tác giả: Minh Khang") in the meta line with the date, among the first
+    lines or the last ones; else the last line when it is a short name; else a name standing
+    alone among the last lines, after which only furniture follows.
+    """
+    labelled = _labelled_byline(date_line)
+    if labelled:
+        return labelled, lines
+    for n in [*range(min(5, len(lines))), *range(max(0, len(lines) - BYLINE_SEARCH_LINES), len(lines))]:
+        labelled = _labelled_byline(lines[n])
+        if labelled and len(lines) > 1:
+            # at the top it is one meta line; at the end only furniture follows it
+            return labelled, (lines[:n] + lines[n + 1:]) if n < len(lines) / 2 else lines[:n]
+    if len(lines) >= 2 and _is_last_line_byline(lines[-1]):
+        return lines[-1], lines[:-1]
+    for n in range(len(lines) - 2, max(0, len(lines) - BYLINE_SEARCH_LINES) - 1, -1):
+        if n >= 1 and _is_name(lines[n]):
+            return lines[n], lines[:n]
+    return "", lines
+
+
+LEADING_FURNITURE_CHARS = 50
+
+
+def _without_leading_furniture(lines: list[str]) -> list[str]:
+    """Drop the short lines before the text's first sentence: view counts, ratings, labels.
+
+    Between a title and its body themes print meta lines ("722 lượt xem", "Đánh giá cho bài
+    viết:", "0 điểm ( 0 đánh giá )"); a sapo or a body begins with a sentence. A labelled
+    byline among them stays, for _byline to read.
+    """
+    for n, line in enumerate(lines):
+        if len(line) >= LEADING_FURNITURE_CHARS or line.endswith((".", "!", "?", "…")):
+            return [kept for kept in lines[:n] if _labelled_byline(kept)] + lines[n:]
+    return lines
+
+
+def _byline_after_body(container) -> str:
+    """Return the byline printed in the first text blocks after the body's last long paragraph."""
+    blocks = [block for block in container.iter("p", "div", "span", "strong", "b", "em")
+              if not any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in block)]
+    last_long = max((n for n, block in enumerate(blocks) if _own_text_chars(block) >= LONG_LINE_CHARS * 0.66), default=None)
+    if last_long is None:
         return ""
-    last = lines[-1]
+    seen = 0
+    for block in blocks[last_long + 1:]:
+        text = clean_line(block.text_content())
+        if not text or block.xpath("ancestor-or-self::a"):
+            continue
+        labelled = _labelled_byline(text)
+        if labelled:
+            return labelled
+        if (_is_last_line_byline(text) if seen == 0 else _is_name(text)):
+            return text
+        seen += 1
+        if seen >= BYLINE_SEARCH_LINES:
+            break
+    return ""
+
+
+def _names_someone(text: str) -> bool:
+    """Tell whether a short text is a byline: a labelled one or a name standing alone."""
+    return bool(_labelled_byline(text)) or _is_name(text)
+
+
+def _labelled_byline(line: str) -> str:
+    """Return the name of a labelled byline line ("Bài và ảnh: PHÚC ƯNG | 20/06/2025"), or ''."""
+    for part in re.split(r"\s+[|–—]\s+|\s+-\s+(?=\D)", line):
+        match = _BYLINE_LABEL.match(part.strip())
+        if match:
+            name = clean_line(match.group(1))
+            if name and len(name) <= 60 and not contains_date(name):
+                return name
+    return ""
+
+
+def _is_last_line_byline(last: str) -> bool:
+    """Tell whether the text's last line is a byline (a short name without a full stop)."""
     words = last.split()
     if len(last) > 60 or len(words) > 8 or last.endswith(_TERMINAL) or not last[0].isupper():
-        return ""
-    if contains_date(last) or any(c.isdigit() for c in last):
-        return ""
-    return last
+        return False
+    return not contains_date(last) and not any(c.isdigit() for c in last)
+
+
+def _is_name(line: str) -> bool:
+    """Tell whether a line is a name standing alone: 1 to 6 words, each capitalised, no digits."""
+    words = line.split()
+    return (0 < len(words) <= 6 and len(line) <= 40 and not line.endswith(_TERMINAL)
+            and all(word[0].isupper() for word in words) and not any(c.isdigit() for c in line))

@@ -39,7 +39,8 @@ def run_status(stats: dict, reason: str) -> str:
 def found_nothing(stats: dict) -> bool:
     """Tell whether a portal crawl's pages answered and gave no article, new or archived."""
     crawled_portal = "archive/archived_before" in stats  # detect and check runs read only home pages
-    return crawled_portal and pages_answered(stats) > 0 and articles_found(stats) == 0
+    # a scale-out worker stores nothing itself: what it sent to the writer it found
+    return crawled_portal and pages_answered(stats) > 0 and articles_found(stats) == 0 and not stats.get("archive/sent")
 
 
 def articles_found(stats: dict) -> int:
