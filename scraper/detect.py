@@ -41,6 +41,9 @@ SIGNATURES = (
     _sig("sharepoint_dated", r"/portal/Pages/\d{4}-\d{1,2}-\d{1,2}/", 5, "article links /portal/Pages/<Y>-<M>-<D>/"),
     _sig("vnpt", r"DesktopModule/UIArticleInMenu", 5, "DesktopModule/UIArticleInMenu"),
     _sig("vnpt", r"UIArticleInMenu_Default|ArticleInMenuPagination", 3, "UIArticleInMenu list markup"),
+    # the platform's upload store, whatever the theme: /upload/<site_id>/<YYYYMMDD>/ and /upload/<site_id>/fck/files/
+    _sig("vnpt", r"/upload/\d+/(?:\d{8}|fck/files)/", 3, "uploads under /upload/<site_id>/<YYYYMMDD>/ or fck/files"),
+    _sig("vnpt", r'href="/[a-z0-9-]+/[a-z0-9-]+-\d+"', 1, "article links /<category>/<slug>-<id>"),
     _sig("websphere", r"/wps/portal", 3, "paths under /wps/portal"),
     _sig("websphere", r"!ut/p/", 3, "WebSphere portlet state URLs !ut/p/"),
     _sig("websphere", r"/wps/contenthandler|wcm:path", 2, "WCM content handler or wcm:path"),

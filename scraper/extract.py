@@ -93,6 +93,8 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     raw_date, date_source = _date_text(root, title_el, hints) if title_el is not None else ("", "")
     if not raw_date and json_ld_date:
         raw_date, date_source = json_ld_date, "json-ld"
+    if not raw_date and title_el is not None:
+        raw_date, date_source = _date_after_body(container), "after-body"
     attachments = _attachments(container, url)  # before furniture goes: a file panel is a link list
     _drop_furniture(container, hints)
     captions = _take_captions(container)
@@ -227,7 +229,8 @@ def _title_element(root: lxml.html.HtmlElement, hints: Hints, url: str = "", kno
         return by_position
     if headings:
         return max(headings, key=lambda h: len(h.text_content()))
-    return _element_with_text(root, head) if len(head) >= MIN_TITLE_CHARS else None
+    # <title> is often the site's name on every page: trusted only for a page known to be an article
+    return _element_with_text(root, head) if known_article and len(head) >= MIN_TITLE_CHARS else None
 
 
 def _element_with_text(root, text: str):
@@ -250,8 +253,9 @@ def _title_before_body(root, head_titles: set[str], url: str = "", known_article
 
     Walking back from the body: date lines, short labels (view counts, "Chia sẻ"), link text,
     captions and sentences (a sapo ends with a full stop) are passed over. Of the blocks of 12
-    to 300 characters left in the window, the first that the head's titles name or the URL
-    spells (…/tong-ket-nam-hoc-2023-2024-…) is the title, else the first. On a page not known
+    to 300 characters left in the window, the first that the URL spells
+    (…/tong-ket-nam-hoc-2023-2024-…) is the title, else the first (or the head's title, whatever
+    its form, met before any other). On a page not known
     to be an article, a teaser link (a title in a link) just before the first long paragraph
     makes it a listing's card, and there is no title.
     """
@@ -277,8 +281,10 @@ def _title_before_body(root, head_titles: set[str], url: str = "", known_article
             break
         block = _text_block(owner)
         block_text = clean_line(block.text_content())
-        if block_text in head_titles or any(block_text in title for title in head_titles if len(block_text) >= 20) \
-                or _spelled_by(block_text, url_words):
+        if _spelled_by(block_text, url_words):
+            return block
+        if not candidates and (block_text in head_titles or any(block_text in title for title in head_titles
+                                                                  if len(block_text) >= 20)):
             return block
         if (MIN_TITLE_CHARS <= len(block_text) <= 300 and not block_text.endswith((".", ":"))
                 and not (len(block_text) <= MAX_DATE_LINE_CHARS and contains_date(block_text))
@@ -308,7 +314,10 @@ def _body_start(root):
     for block in (body if body is not None else root).iter("p", "div", "td", "span", "blockquote"):
         if any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in block.iterdescendants()):
             continue
-        if _own_text_chars(block) >= BODY_START_CHARS and not _hidden(block):
+        # a paragraph is sentences: a long title (100 characters is common) ends without a full stop
+        if _own_text_chars(block) >= BODY_START_CHARS and not _hidden(block) and (
+                clean_line(block.text_content()).endswith((".", "!", "?", "…", '."', ".”", ";"))
+                or _own_text_chars(block) >= 2 * LONG_LINE_CHARS):
             return block
     return None
 
@@ -577,16 +586,28 @@ def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
             if contains_date(text):
                 return text, f"css:{hints.date_css}"
     after = _date_after_title(title_el)
-    if after:
-        return after, "near-title"
+    if after is not None:
+        return _with_machine_time(after), "near-title"
     before = _date_before_title(title_el)
-    if before:
-        return before, "before-title"
+    if before is not None:
+        return _with_machine_time(before), "before-title"
     return _metadata_date(root)
 
 
-def _date_after_title(title_el) -> str:
-    """Return the first short date line after the title, before the body's second long paragraph."""
+def _with_machine_time(node) -> str:
+    """Return a date line's text, or its <time datetime> when that says the same day more precisely."""
+    text = clean_line(str(node))
+    owner = node.getparent()
+    times = owner.xpath("ancestor-or-self::time[@datetime]") if owner is not None else []
+    if times:
+        machine, shown = parse_vn_datetime(times[-1].get("datetime")), parse_vn_datetime(text)
+        if machine and shown and machine.value.date() == shown.value.date():
+            return clean_line(times[-1].get("datetime"))
+    return text
+
+
+def _date_after_title(title_el):
+    """Return the text node of the first short date line after the title, before the body's second long paragraph."""
     seen = long_lines = 0
     # Text nodes in document order after the title: a title set in a span inside a div has its
     # date line after the div, not beside the span.
@@ -596,27 +617,46 @@ def _date_after_title(title_el) -> str:
             continue
         # a date line is short; a date inside a body paragraph is not the article's date
         if len(text) <= MAX_DATE_LINE_CHARS and contains_date(text):
-            return text
+            return node
         long_lines += len(text) >= LONG_LINE_CHARS * 0.8
         seen += 1
         if seen >= DATE_SEARCH_NODES or long_lines >= 2:
+            return None
+    return None
+
+
+def _date_after_body(container) -> str:
+    """Return a date line standing alone right after the body's last long paragraph (and byline).
+
+    A date that follows a link is a related-news item's, not the article's.
+    """
+    blocks = [b for b in container.iter("p", "div", "span") if not any(
+        isinstance(child.tag, str) and child.tag in _BLOCKS for child in b)]
+    last_long = max((n for n, b in enumerate(blocks) if _own_text_chars(b) >= LONG_LINE_CHARS * 0.66), default=None)
+    if last_long is None:
+        return ""
+    for block in blocks[last_long + 1:last_long + 4]:
+        text = clean_line(block.text_content())
+        if block.find(".//a") is not None or block.xpath("ancestor::a"):
             return ""
+        if text and len(text) <= MAX_DATE_LINE_CHARS and contains_date(text):
+            return text
     return ""
 
 
 DATE_BEFORE_NODES = 2  # the header's today-line lies further up, past menus and banners
 
 
-def _date_before_title(title_el) -> str:
+def _date_before_title(title_el):
     """Return a date line among the text nodes just before the title, inside the title's own block
     (the header's today-line stands outside it); link text is counted, not read."""
     seen = 0
     block = title_el.getparent()
     if block is None:
-        return ""
+        return None
     for node in reversed(title_el.xpath("preceding::text()")):
         if not any(ancestor is block for ancestor in node.getparent().iterancestors()) and node.getparent() is not block:
-            return ""
+            return None
         text = clean_line(str(node))
         if not text:
             continue
@@ -624,10 +664,10 @@ def _date_before_title(title_el) -> str:
         owner = node.getparent()
         in_link = owner is not None and bool(owner.xpath("ancestor-or-self::a"))
         if not in_link and len(text) <= MAX_DATE_LINE_CHARS and contains_date(text):
-            return text
+            return node
         if seen >= DATE_BEFORE_NODES:
-            return ""
-    return ""
+            return None
+    return None
 
 
 _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')

@@ -26,10 +26,43 @@ def url_shape(url: str) -> str:
             tail = re.search(r"(-#)?(\.[a-z]+)?$", segment)
             segment = "*" + (tail.group(0) if tail else "")
         segments.append(segment)
-    query = sorted(
-        (key.lower(), "#" if value.isdigit() else "*") for key, value in parse_qsl(parts.query, keep_blank_values=True)
-    )
+    query = sorted((key.lower(), _value_shape(value)) for key, value in parse_qsl(parts.query, keep_blank_values=True))
     return "/".join(segments) + ("?" + "&".join(f"{k}={v}" for k, v in query) if query else "")
+
+
+def _value_shape(value: str) -> str:
+    """Return a query value's shape: numbers #, paths and long values *, short words themselves.
+
+    A short word names a view (`page=trangchitiet` is an article, `page=danhmuc` a listing on
+    one WebSphere portal); an id or a content path names one item among many.
+    """
+    if value.isdigit():
+        return "#"
+    if len(value) > 24 or re.search(r"[/%:.\d]", value):
+        return "*"
+    return value.lower()
+
+
+# Query keys of calendars and date archives: every value leads to another, without end.
+_CALENDAR_KEYS = {"tuan", "nam", "week", "year", "month", "thang", "ngay", "date", "day", "calendar"}
+MAX_URL_CHARS = 400
+MAX_QUERY_PARAMS = 8
+
+
+def is_trap(url: str) -> str:
+    """Return why a link leads into an endless URL space (calendar, growing query, looping path), or ''."""
+    if len(url) > MAX_URL_CHARS:
+        return "long_url"
+    parts = urlsplit(url)
+    keys = [key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
+    if len(keys) > MAX_QUERY_PARAMS or len(keys) != len(set(keys)):
+        return "growing_query"
+    if _CALENDAR_KEYS & set(keys):
+        return "calendar"
+    segments = [segment for segment in parts.path.lower().split("/") if segment]
+    if any(segments.count(segment) >= 3 for segment in segments):
+        return "looping_path"
+    return ""
 
 
 def is_pagination(url: str, text: str = "", rel: str = "") -> bool:

@@ -1,23 +1,19 @@
-"""NukeViet 4 news module (egov and default themes)."""
+"""NukeViet 4 (the news module, any theme): /<module>/<cat>/<alias>-<id>.html, RSS, sitemap, /page-N."""
 
 from scraper.registry import Hints
-from spiders.listing import ListingSpider
+from spiders.discovery import DiscoverySpider, Platform
+
+ARTICLE_URL = r"^/[\w-]+/[\w-]+/[\w-]+-\d+\.html$|[?&]op=[\w-]+/[\w-]+-\d+(?:&|$)"
 
 
-class NukeVietSpider(ListingSpider):
-    """NukeViet news module: RSS first, then the module's listing pages (/news/page-N)."""
+class NukeVietSpider(DiscoverySpider):
+    """NukeViet: the module's RSS (newest 30 only) and sitemap, then its category listings page by page."""
 
     name = "nukeviet"
-    family_hints = Hints(
-        article_url_pattern=r"^/[\w-]+/[\w-]+/[\w-]+-\d+\.html$",
+    platform = Platform(
+        article_url=ARTICLE_URL,  # rewrite on, or index.php?nv=news&op=<cat>/<alias>-<id>
+        listing_url=r"^/[\w-]+/(?:[\w-]+/)?(?:page-\d+/?)?$|[?&]nv=[\w-]+(?:&op=[\w-]+)?(?:&|$)",
+        paging_url=r"/page-\d+/?$",
         feed_urls=("/news/rss/",),
-        listing_urls=("/news/",),
-        article_link_css=".news_column h3 a::attr(href)",
-        next_page_css=".pagination a[rel=next]::attr(href)",
-        article_css="div.newsdetail",
-        title_css="h1.title",
-        # The visible publication time; itemprop=datePublished holds the last-edit time.
-        date_css=".newsdetailmetatop span.h5",
-        summary_css="div.hometext",
-        drop_css=(".newsdetailmetatop", "ul.list-inline", "[itemprop=datePublished]"),
     )
+    family_hints = Hints(article_url_pattern=ARTICLE_URL)

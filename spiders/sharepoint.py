@@ -1,20 +1,19 @@
 """SharePoint 2010 publishing portals, Đồng Nai flavour (/Pages/newsdetail.aspx?CatId=&NewsId=)."""
 
 from scraper.registry import Hints
-from spiders.listing import ListingSpider
+from spiders.discovery import DiscoverySpider, Platform
+
+ARTICLE_URL = r"/pages/(?:newsdetail|chi-tiet-tin)\.aspx\?"
 
 
-class SharePointSpider(ListingSpider):
-    """Categories (news.aspx?CatId=) from the top menu, GET pages (&Page=N), newsdetail.aspx articles."""
+class SharePointSpider(DiscoverySpider):
+    """Category pages (/Pages/<name>.aspx?CatId=), GET pages (&Page=N) or the ASP.NET pager's postbacks."""
 
     name = "sharepoint"
-    family_hints = Hints(
-        article_url_pattern=r"newsdetail\.aspx\?",
-        listing_link_css="ul.topmenu a[href*='news.aspx']::attr(href)",
-        article_link_css=".news-list a.news-title::attr(href)",
-        next_page_css=".pager a.next::attr(href)",
-        article_css=".news-detail",
-        title_css=".news-detail h1.NewsTitle",
-        date_css=".news-detail .NewsDate",
-        drop_css=(".NewsDate", ".tool-bar", ".other-news"),
+    platform = Platform(
+        article_url=ARTICLE_URL,
+        listing_url=r"/pages/[\w-]+\.aspx(?:\?|$)",
+        paging_url=r"[?&]page=\d+",
+        sitemap_urls=(),  # SharePoint publishing sites serve none (vn-portals.md §2)
     )
+    family_hints = Hints(article_url_pattern=ARTICLE_URL)

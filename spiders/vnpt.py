@@ -6,16 +6,18 @@ import json
 import logging
 import re
 from collections.abc import Iterable
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response
 
 from scraper.registry import Hints
-from spiders.listing import ListingSpider
+from spiders.discovery import DiscoverySpider, Platform
 
 logger = logging.getLogger(__name__)
 
 PAGINATION_PATH = "/DesktopModule/UIArticleInMenu/ArticleInMenuPagination.aspx/LoadArticle"
+ARTICLE_URL = r"^/[\w-]+/[\w-]+-\d+/?$"
 # What the listing page's own script posts (vn-portals.md §3, from a Hải Phòng collector's regexes).
 _CONFIG_FIELDS = {
     "article_category_id": re.compile(r"article_category_id:\s*(\d+)"),
@@ -36,43 +38,39 @@ def pagination_config(html: str) -> tuple[dict, int] | None:
     return config, int(max_page.group(1))
 
 
-class VnptSpider(ListingSpider):
-    """Categories from the home menu; page 1 by GET, pages 2+ replayed as the page's script posts them."""
+class VnptSpider(DiscoverySpider):
+    """Category pages /<cat> (page 1 by GET), pages 2+ replayed as the page's script posts them."""
 
     name = "vnpt"
-    family_hints = Hints(
-        listing_link_css="ul.MainMenu a::attr(href)",
-        # li.row items: inside ul.ArticleList on page 1, bare in the POSTed fragments of pages 2+
-        article_link_css="li.row h2.Title a::attr(href)",
-        article_css="div.ArticleDetailControl",
-        title_css=".ArticleHeader",
-        date_css=".PostDate",
-        summary_css=".ArticleSummary",
-        drop_css=(".ViewCount", ".rating", ".tool", ".UISocialShare", ".relatedArticles"),
-    )
+    platform = Platform(article_url=ARTICLE_URL, listing_url=r"^/[\w-]+/?$", sitemap_urls=())
+    family_hints = Hints(article_url_pattern=ARTICLE_URL)
 
-    def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
-        """Request page 1's articles, then page 2 by POST when page 1 had unarchived ones."""
-        requests, go_on = self.listing_articles(response)
-        yield from requests
+    def more_pages(self, response: Response, hops: int, page: int) -> Iterable[scrapy.Request]:
+        """Request page 2 by POST when the listing's script declares more pages."""
+        yield from super().more_pages(response, hops, page)
         found = pagination_config(response.text)
-        if go_on and found and found[1] > 1:
+        if page == 1 and found and found[1] > 1:
             config, max_page = found
-            yield self.page_request(response, config, 2, max_page)
+            yield self.post_page(response.url, config, 2, max_page, hops)
 
-    def page_request(self, response: Response, config: dict, page: int, max_page: int) -> scrapy.Request:
+    def post_page(self, listing: str, config: dict, page: int, max_page: int, hops: int) -> scrapy.Request:
         """Return the POST for one listing page, with the fields the portal's script sends."""
         body = {**config, "page": page, "keyword": "", "date_begin": "", "date_end": ""}
         return scrapy.Request(
-            response.urljoin(PAGINATION_PATH), method="POST", body=json.dumps(body),
+            urljoin(listing, PAGINATION_PATH),
+            method="POST", body=json.dumps(body),
             headers={"Content-Type": "application/json; charset=utf-8", "X-Requested-With": "XMLHttpRequest"},
             callback=self.parse_page_fragment, errback=self.on_error,
-            cb_kwargs={"config": config, "page": page, "max_page": max_page, "listing": response.url},
+            cb_kwargs={"config": config, "page": page, "max_page": max_page, "listing": listing, "hops": hops},
         )
 
-    def parse_page_fragment(self, response: Response, config: dict, page: int, max_page: int, listing: str):
-        """Read one POSTed page (an HTML fragment of li.row items); go on to the next while useful."""
-        requests, go_on = self.listing_articles(response.replace(url=listing))
-        yield from requests
-        if go_on and page < max_page:
-            yield self.page_request(response.replace(url=listing), config, page + 1, max_page)
+    def parse_page_fragment(self, response: Response, config: dict, page: int, max_page: int, listing: str, hops: int):
+        """Read one POSTed page (an HTML fragment of the listing's items); go on while it shows unarchived articles."""
+        fragment = response.replace(url=listing)
+        links = [url for url, _ in self.page_links(fragment) if self.is_article_url(url)]
+        self.articles_seen += len(links)
+        yield from self.article_requests(links)
+        fresh = [url for url in links if not self.is_known(url)]
+        if links and (fresh or not self.known) and page < max_page:
+            yield self.post_page(listing, config, page + 1, max_page, hops)
+

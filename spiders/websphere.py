@@ -1,26 +1,16 @@
-"""IBM WebSphere Portal with WCM (Cà Mau): state-free fetching of WCM menus, lists and articles."""
+"""IBM WebSphere Portal with WCM (Cà Mau): state-free fetching, WCM paging, articles told by content."""
 
 from scraper.registry import Hints
-from scraper.urls import canonical_url
-from spiders.listing import ListingSpider
+from spiders.discovery import DiscoverySpider, Platform
 
 
-class WebSphereSpider(ListingSpider):
-    """Menu categories, WCM paging; every link fetched without its !ut/p/ portlet state."""
+class WebSphereSpider(DiscoverySpider):
+    """Every link fetched without its !ut/p/ portlet state; WCM_Page.<id>=N pages.
+
+    WCM addresses listings and articles alike (?urile=wcm:path:/<library>/<area>/<item>): which is
+    which is told by what the page turns out to be, then by the shape of the URLs found to be articles.
+    """
 
     name = "websphere"
-    family_hints = Hints(
-        listing_link_css="ul.wcm-menu a::attr(href)",
-        article_link_css=".danhsach .tin a.tieude-tin::attr(href)",
-        next_page_css=".phantrang a.next::attr(href)",
-        article_css=".wcm-content",
-        title_css=".wcm-content .tieude",
-        date_css=".wcm-content .ngaydang",
-        summary_css=".wcm-content .tomtat",
-        drop_css=(".chiase",),
-    )
-
-    def fetch_url(self, url: str) -> str:
-        # links resolve against a <base href> holding a new portlet state on every view: an
-        # unbounded URL space. The state-free form serves the same page.
-        return canonical_url(url)
+    platform = Platform(paging_url=r"WCM_Page\.\w+=\d+", state_free=True, sitemap_urls=())
+    family_hints = Hints()

@@ -1,30 +1,21 @@
-"""WordPress sites (communes and wards): feed, sitemap, then /page/N/ listings."""
-
-import scrapy
+"""WordPress sites (communes and wards): feed, wp-sitemap.xml, then /page/N/ listings."""
 
 from scraper.registry import Hints
-from spiders.listing import ListingSpider
+from spiders.discovery import DiscoverySpider, Platform
+
+ARTICLE_URL = r"^/\d{4}/\d{2}/(?:\d{2}/)?[^/?]+/?$|^/\?p=\d+$"
 
 
-class WordPressSpider(ListingSpider):
-    """WordPress: /feed/ and wp-sitemap.xml first, then the blog's /page/N/ listings."""
+class WordPressSpider(DiscoverySpider):
+    """WordPress: /feed/ and wp-sitemap.xml's posts, then the blog's and categories' /page/N/ listings."""
 
     name = "wordpress"
-    family_hints = Hints(
-        article_url_pattern=r"^/\d{4}/\d{2}/[\w%-]+/?$",
+    platform = Platform(
+        article_url=ARTICLE_URL,  # the date permalinks, or the plain ?p=<id>
+        listing_url=r"^/(?:page/\d+/?)?$|^/(?:category|chuyen-muc)/",
+        paging_url=r"/page/\d+/?$",
         feed_urls=("/feed/",),
-        listing_urls=("/",),
-        article_link_css="article .entry-title a::attr(href)",
-        next_page_css=".nav-previous a::attr(href)",
-        article_css="article.post",
-        title_css="h1.entry-title",
-        date_css=".entry-meta time.published",
-        summary_css=".entry-content p.lead",
-        drop_css=(".sharedaddy", "#jp-relatedposts", ".entry-meta"),
+        sitemap_urls=("/wp-sitemap.xml",),
+        sitemap_filter="-posts-",  # wp-sitemap.xml also lists pages, categories and users
     )
-    sitemap_filter = "-posts-"  # wp-sitemap.xml also lists pages, categories and users
-
-    async def start(self):
-        yield scrapy.Request(self.absolute("/wp-sitemap.xml"), callback=self.parse_sitemap, errback=self.on_error, priority=10)
-        async for request in super().start():
-            yield request
+    family_hints = Hints(article_url_pattern=ARTICLE_URL)
