@@ -410,10 +410,28 @@ def _container(root: lxml.html.HtmlElement, title_el, hints: Hints) -> lxml.html
             return found[0]
     if title_el is None:
         return root
+    body = _first_paragraph_after(title_el)
+    if body is not None:
+        # the smallest element holding the title and the body's first paragraph: a short article's
+        # title climbs no further (the 400-character rule would reach the page's header and footer)
+        shared = next((a for a in title_el.iterancestors() if any(b is a for b in body.iterancestors())), None)
+        if shared is not None and _own_text_chars(shared) >= MIN_TEXT_CHARS:
+            return shared
     for ancestor in title_el.iterancestors():
         if _own_text_chars(ancestor) >= MIN_CONTAINER_CHARS:
             return ancestor
     return root
+
+
+def _first_paragraph_after(title_el):
+    """Return the first paragraph-like block after the title with BODY_START_CHARS of sentences."""
+    for block in title_el.xpath("following::*[self::p or self::div or self::td or self::span or self::blockquote]"):
+        if any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in block.iterdescendants()):
+            continue
+        if _own_text_chars(block) >= BODY_START_CHARS and not _hidden(block) and \
+                clean_line(block.text_content()).endswith((".", "!", "?", "…", '."', ".”", ";")):
+            return block
+    return None
 
 
 def _own_text_chars(element: lxml.html.HtmlElement) -> int:
@@ -585,10 +603,11 @@ def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
             text = clean_line(element.text_content())
             if contains_date(text):
                 return text, f"css:{hints.date_css}"
-    after = _date_after_title(title_el)
-    if after is not None:
-        return _with_machine_time(after), "near-title"
+    after, past_body = _date_after_title(title_el)
     before = _date_before_title(title_el)
+    # a date line beside the title, above it, outranks one found only after body text
+    if after is not None and not (past_body and before is not None):
+        return _with_machine_time(after), "near-title"
     if before is not None:
         return _with_machine_time(before), "before-title"
     return _metadata_date(root)
@@ -607,7 +626,8 @@ def _with_machine_time(node) -> str:
 
 
 def _date_after_title(title_el):
-    """Return the text node of the first short date line after the title, before the body's second long paragraph."""
+    """Return the text node of the first short date line after the title, before the body's second
+    long paragraph, and whether body text came before it."""
     seen = long_lines = 0
     # Text nodes in document order after the title: a title set in a span inside a div has its
     # date line after the div, not beside the span.
@@ -617,12 +637,12 @@ def _date_after_title(title_el):
             continue
         # a date line is short; a date inside a body paragraph is not the article's date
         if len(text) <= MAX_DATE_LINE_CHARS and contains_date(text):
-            return node
-        long_lines += len(text) >= LONG_LINE_CHARS * 0.8
+            return node, long_lines > 0
+        long_lines += len(text) >= BODY_START_CHARS
         seen += 1
         if seen >= DATE_SEARCH_NODES or long_lines >= 2:
-            return None
-    return None
+            return None, True
+    return None, True
 
 
 def _date_after_body(container) -> str:
@@ -800,12 +820,18 @@ def _without_leading_furniture(lines: list[str]) -> list[str]:
 
 
 def _byline_after_body(container) -> str:
-    """Return the byline printed in the first text blocks after the body's last long paragraph."""
+    """Return the byline printed in a labelled meta line above the body, or in the first text
+    blocks after the body's last long paragraph."""
     blocks = [block for block in container.iter("p", "div", "span", "strong", "b", "em")
               if not any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in block)]
-    last_long = max((n for n, block in enumerate(blocks) if _own_text_chars(block) >= LONG_LINE_CHARS * 0.66), default=None)
-    if last_long is None:
+    longs = [n for n, block in enumerate(blocks) if _own_text_chars(block) >= LONG_LINE_CHARS * 0.66]
+    if not longs:
         return ""
+    for block in blocks[:longs[0]]:  # a labelled byline in the meta lines above the body
+        labelled = _labelled_byline(clean_line(block.text_content()))
+        if labelled:
+            return labelled
+    last_long = longs[-1]
     seen = 0
     for block in blocks[last_long + 1:]:
         text = clean_line(block.text_content())

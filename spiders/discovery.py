@@ -27,6 +27,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from scraper.extract import NotAnArticle
 from scraper.links import is_pagination, is_trap, url_shape
+from scraper.politeness import SharedRobotsTxtMiddleware
 from scraper.urls import canonical_url, same_host
 from spiders.base import PortalSpider
 
@@ -56,6 +57,9 @@ class Platform:
     """Child sitemaps to follow: those whose URL contains this (WordPress: '-posts-')."""
     state_free: bool = False
     """Fetch every link without its session or portlet state (WebSphere's !ut/p/ paths)."""
+    listings_in_article_module: bool = False
+    """Listings live under the first path segment of the articles (NukeViet's /<module>/): once
+    articles are seen, listing-shaped links of other modules (/about/, /contact/) are not listings."""
 
     def matches(self, pattern: str, url: str) -> bool:
         """Tell whether a URL's path and query match one of the platform's patterns."""
@@ -64,6 +68,11 @@ class Platform:
         parts = urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
         return bool(re.search(pattern, target, re.IGNORECASE))
+
+
+def _module(url: str) -> str:
+    """Return the first segment of a URL's path."""
+    return urlsplit(url).path.strip("/").split("/")[0].lower()
 
 
 def postback_pages(html: str) -> dict[int, str]:
@@ -82,6 +91,8 @@ class DiscoverySpider(PortalSpider):
         self.article_shapes = {url_shape(url) for url in self.archived}
         self.max_hops = self.settings.getint("ARCHIVE_GENERIC_MAX_HOPS")
         self.feeds_seen: set[str] = set()
+        self.sitemaps_seen: set[str] = {self.absolute(url) for url in self.platform.sitemap_urls}
+        self.article_modules: set[str] = set()  # first path segments of article URLs (NukeViet's modules)
         self.fallback: list[scrapy.Request] = []  # off-platform links, for when the platform's rules find nothing
         self.articles_seen = 0
 
@@ -92,7 +103,8 @@ class DiscoverySpider(PortalSpider):
         return spider
 
     async def start(self):
-        yield scrapy.Request(self.absolute("/robots.txt"), callback=self.parse_robots, errback=self.quiet, priority=20)
+        if not self.settings.getbool("ROBOTSTXT_OBEY"):  # else the robots.txt middleware has read it: see robots_sitemaps
+            yield scrapy.Request(self.absolute("/robots.txt"), callback=self.parse_robots, errback=self.quiet, priority=20)
         for url in self.platform.sitemap_urls:
             yield scrapy.Request(self.absolute(url), callback=self.parse_sitemap, errback=self.quiet, priority=20)
         for url in self.portal.feed_urls or self.hints.feed_urls:
@@ -113,6 +125,15 @@ class DiscoverySpider(PortalSpider):
         """Follow the sitemaps robots.txt names."""
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.quiet)
+
+    def robots_sitemaps(self, response: Response) -> Iterable[scrapy.Request]:
+        """Yield the sitemaps the portal's robots.txt names, as the robots.txt middleware read it
+        (once per host and crawl: the spider does not fetch robots.txt a second time)."""
+        parser = SharedRobotsTxtMiddleware.parsers.get(urlsplit(response.url).netloc)
+        for url in getattr(getattr(parser, "rp", None), "sitemaps", ()) or ():
+            if url not in self.sitemaps_seen:
+                self.sitemaps_seen.add(url)
+                yield scrapy.Request(response.urljoin(url), callback=self.parse_sitemap, errback=self.quiet, priority=20)
 
     def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
         """Read a sitemap or sitemap index: article-shaped URLs are articles, other pages are read for what they are."""
@@ -141,6 +162,13 @@ class DiscoverySpider(PortalSpider):
         """Tell whether a link is an article's: the platform's article shape, or a shape found to be one."""
         return self.platform.matches(self.platform.article_url, url) or url_shape(url) in self.article_shapes
 
+    def is_listing_url(self, url: str) -> bool:
+        """Tell whether a link is one of the platform's listings (of the articles' module, where it has modules)."""
+        if not self.platform.matches(self.platform.listing_url, url):
+            return False
+        modules = self.article_modules
+        return not (self.platform.listings_in_article_module and modules) or _module(url) in modules
+
     def fetch_url(self, url: str) -> str:
         # a platform whose links carry view state (WebSphere) serves the same page without it
         return canonical_url(url) if self.platform.state_free else url
@@ -161,6 +189,8 @@ class DiscoverySpider(PortalSpider):
         if not self.acceptable(response):
             return
         for request in self.feed_requests(response):
+            yield request
+        for request in self.robots_sitemaps(response):
             yield request
         platform_article = known_article or self.platform.matches(self.platform.article_url, response.url)
         listing = not platform_article and self.platform.matches(self.platform.listing_url, response.url)
@@ -195,6 +225,7 @@ class DiscoverySpider(PortalSpider):
         links = self.page_links(response)
         article_links = [url for url, _ in links if self.is_article_url(url)]
         self.articles_seen += len(article_links)
+        self.article_modules.update(_module(url) for url in article_links)
         fresh = [url for url in article_links if not self.is_known(url)]
         yield from self.article_requests(article_links)
         follow_pages = bool(fresh) or not self.known
@@ -210,7 +241,7 @@ class DiscoverySpider(PortalSpider):
                     yield self.page_request(url, hops)
             elif hops >= self.max_hops:
                 continue
-            elif not self.platform.listing_url or self.platform.matches(self.platform.listing_url, url):
+            elif not self.platform.listing_url or self.is_listing_url(url):
                 yield self.page_request(url, hops + 1)
             else:
                 self.fallback.append(self.page_request(url, hops + 1))

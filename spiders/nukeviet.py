@@ -15,5 +15,6 @@ class NukeVietSpider(DiscoverySpider):
         listing_url=r"^/[\w-]+/(?:[\w-]+/)?(?:page-\d+/?)?$|[?&]nv=[\w-]+(?:&op=[\w-]+)?(?:&|$)",
         paging_url=r"/page-\d+/?$",
         feed_urls=("/news/rss/",),
+        listings_in_article_module=True,
     )
     family_hints = Hints(article_url_pattern=ARTICLE_URL)
