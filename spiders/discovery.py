@@ -160,7 +160,8 @@ class DiscoverySpider(PortalSpider):
 
     def is_article_url(self, url: str) -> bool:
         """Tell whether a link is an article's: the platform's article shape, or a shape found to be one."""
-        return self.platform.matches(self.platform.article_url, url) or url_shape(url) in self.article_shapes
+        # shapes of canonical forms: links carrying session or portlet state are the same articles
+        return self.platform.matches(self.platform.article_url, url) or url_shape(canonical_url(url)) in self.article_shapes
 
     def is_listing_url(self, url: str) -> bool:
         """Tell whether a link is one of the platform's listings (of the articles' module, where it has modules)."""
@@ -205,9 +206,11 @@ class DiscoverySpider(PortalSpider):
             else:
                 if extracted:
                     self.articles_seen += 1
-                    self.article_shapes.add(url_shape(response.url))
+                    self.article_shapes.add(url_shape(canonical_url(response.url)))
                     if canonical_url(response.url) not in self.archived:
                         yield self.article_item(response, extracted)
+                    else:  # found again, through a link not yet known to be an article's
+                        self.crawler.stats.inc_value("archive/skipped/known")
                 return
         for request in self.listing_requests(response, hops):
             yield request

@@ -81,9 +81,9 @@ def test_raw_page_kept_for_every_article(archive):
 
 
 def test_one_crawl_run_row_per_portal_and_run(archive):
-    runs = rows(archive["db"], "SELECT portal_id, status FROM crawl_runs ORDER BY id")
+    runs = rows(archive["db"], "SELECT portal_id, status FROM crawl_runs ORDER BY portal_id, id")
     assert [(r["portal_id"], r["status"]) for r in runs] == [
-        ("demo.vinh-thanh", "ok"), ("demo.dinh-quan", "ok"), ("demo.vinh-thanh", "ok"), ("demo.dinh-quan", "ok")
+        ("demo.dinh-quan", "ok"), ("demo.dinh-quan", "ok"), ("demo.vinh-thanh", "ok"), ("demo.vinh-thanh", "ok")
     ]
 
 
@@ -92,9 +92,10 @@ def test_second_crawl_adds_no_rows(archive):
     assert (archive["second"].returncode, after) == (0, archive["rows_after_first"])
 
 
-def test_second_crawl_of_nukeviet_reads_robots_feed_and_first_listing_only(archive):
-    # robots.txt, /news/rss/ (all known) and /news/ page 1 (all known: paging stops)
-    assert archive["requests_second"]["demo.vinh-thanh"] == 3
+def test_second_crawl_of_nukeviet_reads_robots_sitemaps_feed_and_first_listing_pages_only(archive):
+    # robots.txt, /sitemap.xml, /sitemap-vi.news.xml, /news/rss/ (all known), the home page, and page 1
+    # of /news/ and of its three categories (all known: paging stops)
+    assert archive["requests_second"]["demo.vinh-thanh"] == 9
 
 
 def test_second_crawl_fetches_far_fewer_pages(archive):

@@ -62,12 +62,12 @@ def test_the_crawl_and_fail_on_alert_exit_1_when_a_portal_broke(runs):
 
 def test_an_empty_listing_is_flagged_against_the_portals_baseline(runs):
     _, (_, rows), _ = runs["empty"]
-    assert rows[BROKEN]["alert"] == "empty: no article found (no_articles: 2; earlier runs found 18.0 a run)"
+    assert rows[BROKEN]["alert"] == "empty: no article found (no_articles: 10; earlier runs found 18.0 a run)"
 
 
 def test_an_empty_listing_fails_the_run(runs):
     _, (_, rows), _ = runs["empty"]
-    assert (rows[BROKEN]["last_run_status"], rows[BROKEN]["last_run_errors"]) == ("failed", "no_articles: 2")
+    assert (rows[BROKEN]["last_run_status"], rows[BROKEN]["last_run_errors"]) == ("failed", "no_articles: 10")
 
 
 def test_the_empty_listing_baseline_is_the_first_runs_articles(runs):

@@ -79,4 +79,4 @@ def test_a_missing_robots_txt_allows_everything(robots_crawl):
 
 
 def test_a_run_that_robots_txt_forbids_entirely_is_failed_and_says_why(robots_crawl):
-    assert tuple(robots_crawl["runs"]["disallow"]) == ("failed", "robots_forbidden: 2")  # the feed and the listing
+    assert tuple(robots_crawl["runs"]["disallow"]) == ("failed", "robots_forbidden: 3")  # the sitemap, the feed and the home page

@@ -208,6 +208,9 @@ class NukeVietSite(ReplicaSite):
             return Reply(200, self.sitemap().encode(), "application/xml; charset=utf-8")
         if path in ("/news/rss/", "/news/rss"):
             return Reply(200, self.rss().encode(), "application/rss+xml; charset=utf-8")
+        if path in ("/about/", "/contact/"):  # the menu's other modules, as a real portal has them
+            name = "Giới thiệu" if path == "/about/" else "Liên hệ"
+            return self.page(name, f'<h1 class="hidden">{name}</h1><p>{name}: {esc(self.unit)}.</p>')
         return self.route_news(path)
 
     def route_news(self, path: str) -> Reply:
@@ -400,6 +403,7 @@ class NukeVietSite(ReplicaSite):
 
 # --- SharePoint 2010 publishing, Đồng Nai flavour (newsdetail.aspx) -------------------------
 
+MENU_PAGES = {"/pages/gioi-thieu.aspx": "Giới thiệu", "/pages/hoi-dap.aspx": "Hỏi đáp"}
 SHAREPOINT_CATS = {"1": "Tin hoạt động", "2": "Kinh tế", "3": "Văn hóa - Xã hội"}
 # The detail page's date line is inferred (vn-portals.md does not record it for this flavour).
 
@@ -425,6 +429,8 @@ class SharePointSite(ReplicaSite):
             return self.listing(_first(query, "catid"), _first(query, "page") or "1")
         if lower == "/pages/newsdetail.aspx":
             return self.detail(_first(query, "newsid"))
+        if lower in MENU_PAGES:  # the menu's other pages, as a real portal has them
+            return self.page(MENU_PAGES[lower], f"<h2>{esc(MENU_PAGES[lower])}</h2><p>{esc(MENU_PAGES[lower])} của {esc(self.unit)}.</p>")
         return not_found()
 
     def listing(self, cat: str, page_text: str) -> Reply:
