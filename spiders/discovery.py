@@ -92,7 +92,8 @@ class DiscoverySpider(PortalSpider):
         self.max_hops = self.settings.getint("ARCHIVE_GENERIC_MAX_HOPS")
         self.feeds_seen: set[str] = set()
         self.sitemaps_seen: set[str] = {self.absolute(url) for url in self.platform.sitemap_urls}
-        self.article_modules: set[str] = set()  # first path segments of article URLs (NukeViet's modules)
+        self.article_modules: set[str] = set()
+        self.in_sitemaps: set[str] = set()  # canonical URLs of the articles the portal's sitemaps list  # first path segments of article URLs (NukeViet's modules)
         self.fallback: list[scrapy.Request] = []  # off-platform links, for when the platform's rules find nothing
         self.articles_seen = 0
 
@@ -151,6 +152,7 @@ class DiscoverySpider(PortalSpider):
         logger.info("%s: sitemap %s lists %d URLs", self.portal.id, response.url, len(locs))
         articles = [loc for loc in locs if not self.platform.article_url or self.is_article_url(loc)]
         self.articles_seen += len(articles)
+        self.in_sitemaps.update(canonical_url(loc) for loc in articles)
         yield from self.article_requests(articles)
         for loc in locs:
             if loc not in articles and not is_trap(loc):
@@ -229,9 +231,11 @@ class DiscoverySpider(PortalSpider):
         article_links = [url for url, _ in links if self.is_article_url(url)]
         self.articles_seen += len(article_links)
         self.article_modules.update(_module(url) for url in article_links)
-        fresh = [url for url in article_links if not self.is_known(url)]
+        # A listing page leads on while it shows articles neither archived nor listed by a sitemap
+        # (a sitemap lists them all; a feed only the newest, so feed items do not count here).
+        fresh = [url for url in article_links if not self.is_known(url) and canonical_url(url) not in self.in_sitemaps]
         yield from self.article_requests(article_links)
-        follow_pages = bool(fresh) or not self.known
+        follow_pages = bool(fresh) or not (self.known or article_links)
         for url, pagination in links:
             if url in article_links:
                 continue
