@@ -45,8 +45,9 @@ def measure(seeds: range, code_root: Path, show_misses: bool) -> dict[str, objec
 
 
 def row(name: str, f) -> str:
+    per_article = f"{f.requests_per_article:.2f}" if f.recall else "none found"  # no article: no ratio
     values = (f.portals, f"{f.detection:.0%}", f"{f.recall:.1%}", f"{f.extra_share:.1%}", f.traps, f"{f.title:.1%}",
-              f"{f.date:.1%}", f"{f.author:.1%}", f.leaks, f"{f.requests_per_article:.2f}", f.failed_runs)
+              f"{f.date:.1%}", f"{f.author:.1%}", f.leaks, per_article, f.failed_runs)
     return f"{name:<17}" + "".join(f"{str(v):>13}" for v in values)
 
 

@@ -330,6 +330,10 @@ class Archive:
             if other != cluster:  # two clusters met through this article: merge them
                 self.db.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", [cluster, other])
 
+    def keep_version(self, existing: dict, now: str) -> None:
+        """Keep an article's current title and text as a version before they are replaced (reextract)."""
+        self._add_version(existing, now)
+
     def _add_version(self, existing: dict, now: str) -> None:
         """Keep the stored text of an article as an article_versions row."""
         self.db["article_versions"].insert(

@@ -492,6 +492,42 @@ def import_warc_command(files, registry, db_path) -> None:
 
 
 @cli.command()
+@click.option("--portal", "portal_ids", multiple=True, help="Portal id; repeatable [every portal]")
+@DB_OPTION
+@click.option("--registry", default=None, type=click.Path(dir_okay=False), help="Registry file, for portals' hints [spiders/portals.toml]")
+@click.option("--force", is_flag=True, help="Re-derive rows already at the current extractor version too")
+def reextract(portal_ids, db_path, registry, force) -> None:
+    """Re-derive stored articles from their raw pages with the current extractor.
+
+    Each row's changed fields are written and counted per column; a changed title or text keeps
+    the earlier one in article_versions. Rows at the current extractor_version are passed over,
+    so a stopped run resumes. Exits 1 when the selection holds no article at all.
+
+    Example:
+
+    \b
+        govnews reextract --db /srv/govnews/archive.db --portal cantho.vinh-thanh
+    """
+    from scraper.crawl import default_registry
+    from scraper.extract import NO_HINTS
+    from scraper.registry import RegistryError, load_registry
+    from scraper.reextract import reextract as run
+    from scraper.settings import ARCHIVE_EXTRACT_TIMEOUT, ARCHIVE_EXTRACT_WORKERS
+
+    try:
+        hints = {p.id: p.hints for p in load_registry(registry or default_registry())}
+    except RegistryError:
+        if registry:
+            raise
+        hints = {}  # an archive read without its registry: no portal has hints
+    outcome = run(db_path, portal_ids, lambda pid: hints.get(pid, NO_HINTS), ARCHIVE_EXTRACT_WORKERS,
+                  ARCHIVE_EXTRACT_TIMEOUT, force)
+    click.echo(outcome.summary())
+    if outcome.rows + outcome.current + outcome.not_article + outcome.failed + outcome.no_raw_page == 0:
+        raise click.ClickException(f"{db_path}: no stored article" + (f" of {', '.join(portal_ids)}" if portal_ids else ""))
+
+
+@cli.command()
 @DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
 @click.option("--fail-on-alert", is_flag=True, help="Exit 1 when any portal has an alert")

@@ -25,7 +25,7 @@ from scraper.legacy import LegacyVerdict, legacy_verdict, to_unicode
 from scraper.registry import Hints
 from scraper.vietnamese import clean_line, contains_date, fold, parse_vn_datetime
 
-EXTRACTOR_VERSION = f"govnews-extract/1 trafilatura/{version('trafilatura')}"
+EXTRACTOR_VERSION = f"govnews-extract/2 trafilatura/{version('trafilatura')}"
 MIN_TEXT_CHARS = 200
 MAX_ELEMENTS = 50_000  # articles have a few thousand; pathological pages (200,000 <p>) are skipped
 MIN_CONTAINER_CHARS = 400
@@ -114,6 +114,7 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     if not author:  # trafilatura drops some short closing lines: read the byline where it is printed
         author = _byline_after_body(container)
         lines = [line for line in lines if line != author]
+    lines = _without_trailing_furniture(lines)
     lines = [line for line in lines if line not in captions]
     text = "\n\n".join(lines)
     if len(text) < MIN_TEXT_CHARS:
@@ -817,6 +818,19 @@ def _without_leading_furniture(lines: list[str]) -> list[str]:
         if len(line) >= LEADING_FURNITURE_CHARS or line.endswith((".", "!", "?", "…")):
             return [kept for kept in lines[:n] if _labelled_byline(kept)] + lines[n:]
     return lines
+
+
+def _without_trailing_furniture(lines: list[str]) -> list[str]:
+    """Drop the short lines after the text's last sentence: ratings, share bars, view counts.
+
+    After its last paragraph (and byline, already taken) a theme prints "Đánh giá bài viết: 0
+    (0 Bình chọn)", "Chia sẻ", "In bài"; an article ends with a sentence.
+    """
+    end = len(lines)
+    while end > 1 and len(lines[end - 1]) < LEADING_FURNITURE_CHARS and not lines[end - 1].endswith(
+            (".", "!", "?", "…", '"', "”")):
+        end -= 1
+    return lines[:end]
 
 
 def _byline_after_body(container) -> str:

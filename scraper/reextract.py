@@ -1,0 +1,128 @@
+"""`govnews reextract`: every stored article re-derived from its raw page by the current extractor.
+
+Archives crawled before an extractor change keep what the old extractor made of each page; the
+raw page is stored beside every article, so the current extractor can read it again. Each row
+is re-derived in the extraction pool (processes, a time limit per page), its changed fields
+written, and `extractor_version` set; a changed title or text keeps the earlier one in
+`article_versions`, as a re-crawl would. Rows already at the current version are passed over,
+so a run stopped half-way resumes where it stopped; `force` re-derives them too.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scraper.archive import Archive, utc_now
+from scraper.extract import EXTRACTOR_VERSION, NO_HINTS, NotAnArticle, extract_article
+from scraper.fingerprint import content_hash
+from scraper.pool import extraction_pool
+from scraper.registry import Hints
+
+FIELDS = ("title", "published_at", "published_raw", "date_precision", "date_source", "author", "text",
+          "summary", "captions", "credit", "legacy_encoding")
+BATCH = 100
+
+
+@dataclass
+class Outcome:
+    """What one reextract run did."""
+
+    rows: int = 0
+    changed_rows: int = 0
+    changed: Counter = field(default_factory=Counter)
+    versions: int = 0
+    not_article: int = 0
+    failed: int = 0
+    no_raw_page: int = 0
+    current: int = 0
+
+    def summary(self) -> str:
+        """Return the run as lines: the totals, then how many rows each column changed in."""
+        lines = [f"reextract: {self.rows} rows re-derived by {EXTRACTOR_VERSION}, {self.changed_rows} changed "
+                 f"({self.versions} texts kept as versions); {self.current} already current; "
+                 f"{self.not_article} no article to this extractor, {self.failed} failed, {self.no_raw_page} without raw page (left as they were)"]
+        lines += [f"  {name}: {self.changed[name]} changed" for name in FIELDS]
+        return "\n".join(lines)
+
+
+def reextract(db_path: str | Path, portal_ids: Iterable[str] = (), hints_of: Callable[[str], Hints] = lambda _: NO_HINTS,
+              workers: int = 2, timeout: float = 20, force: bool = False) -> Outcome:
+    """Re-derive the selected portals' articles (all portals when none given); return what changed."""
+    outcome = Outcome()
+    archive = Archive(db_path)
+    try:
+        rows = _selected(archive, list(portal_ids))
+        outcome.current = sum(1 for row in rows if row["extractor_version"] == EXTRACTOR_VERSION and not force)
+        due = [row for row in rows if force or row["extractor_version"] != EXTRACTOR_VERSION]
+        pool = extraction_pool(workers)
+        for start in range(0, len(due), BATCH):
+            batch = due[start:start + BATCH]
+            results = [_extract(pool, archive, row, hints_of(row["portal_id"]), timeout) for row in batch]
+            with archive.db.atomic():
+                for row, result in zip(batch, results):
+                    _record(archive, row, result, outcome)
+    finally:
+        archive.close()
+    return outcome
+
+
+def _selected(archive: Archive, portal_ids: list[str]) -> list[dict]:
+    """Return the articles of the portals (all when none), with their latest raw page's id."""
+    where = f"WHERE a.portal_id IN ({','.join('?' * len(portal_ids))})" if portal_ids else ""
+    cursor = archive.db.execute(
+        f"""SELECT a.*, (SELECT r.id FROM raw_pages r WHERE r.article_id = a.id ORDER BY r.id DESC LIMIT 1) AS raw_id
+            FROM articles a {where} ORDER BY a.id""", portal_ids)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, values)) for values in cursor]
+
+
+def _extract(pool, archive: Archive, row: dict, hints: Hints, timeout: float):
+    """Return the extraction of a row's raw page (or the exception that stopped it, or None without a page)."""
+    if row["raw_id"] is None:
+        return None
+    html_gz, url = archive.db.execute("SELECT html_gz, url FROM raw_pages WHERE id = ?", [row["raw_id"]]).fetchone()
+    body = gzip.decompress(html_gz)
+    if pool is None:
+        return _attempt(lambda: extract_article(body, url, hints, True))
+    future = pool.schedule(extract_article, args=(body, url, hints, True), timeout=timeout)
+    return _attempt(future.result)
+
+
+def _attempt(run):
+    try:
+        return run()
+    except (NotAnArticle, FutureTimeout) as exc:
+        return exc
+    except Exception as exc:  # a page the extractor chokes on is reported, the others go on
+        return exc
+
+
+def _record(archive: Archive, row: dict, result, outcome: Outcome) -> None:
+    """Write one re-derived row: its changed fields, a version when its text changed, its extractor version."""
+    if result is None:
+        outcome.no_raw_page += 1
+        return
+    if isinstance(result, NotAnArticle):
+        outcome.not_article += 1
+        return
+    if isinstance(result, BaseException):
+        outcome.failed += 1
+        return
+    outcome.rows += 1
+    values = {name: getattr(result, name) for name in FIELDS}
+    changed = [name for name in FIELDS if (row[name] or "") != (values[name] or "")]
+    new_hash = content_hash(values["title"] + "\n" + values["text"])
+    if new_hash != row["content_hash"]:
+        archive.keep_version(row, utc_now())
+        outcome.versions += 1
+    archive.db.execute(
+        f"UPDATE articles SET {', '.join(f'{name} = ?' for name in FIELDS)}, content_hash = ?, extractor_version = ? WHERE id = ?",
+        [*values.values(), new_hash, EXTRACTOR_VERSION, row["id"]])
+    if changed:
+        outcome.changed_rows += 1
+        outcome.changed.update(changed)
