@@ -152,7 +152,8 @@ class DiscoverySpider(PortalSpider):
         logger.info("%s: sitemap %s lists %d URLs", self.portal.id, response.url, len(locs))
         articles = [loc for loc in locs if not self.platform.article_url or self.is_article_url(loc)]
         self.articles_seen += len(articles)
-        self.in_sitemaps.update(canonical_url(loc) for loc in articles)
+        if not self.shared:  # one worker's sitemaps are not the others': scale-out workers page on as before
+            self.in_sitemaps.update(canonical_url(loc) for loc in articles)
         yield from self.article_requests(articles)
         for loc in locs:
             if loc not in articles and not is_trap(loc):
