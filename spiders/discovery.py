@@ -96,6 +96,10 @@ class DiscoverySpider(PortalSpider):
         self.in_sitemaps: set[str] = set()  # canonical URLs of the articles the portal's sitemaps list  # first path segments of article URLs (NukeViet's modules)
         self.fallback: list[scrapy.Request] = []  # off-platform links, for when the platform's rules find nothing
         self.articles_seen = 0
+        for unused in ("listing_link_css", "article_link_css", "next_page_css"):
+            if getattr(portal.hints, unused):
+                logger.warning("%s: hints.%s is not used since #17: discovery follows the platform's URL shapes",
+                               portal.id, unused)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
