@@ -13,7 +13,6 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from scraper.archive import Archive, utc_now
@@ -259,26 +258,6 @@ class PortalSpider(scrapy.Spider):
         links = selector.xpath("//item/link/text() | //entry/link/@href").getall()
         logger.info("%s: feed %s lists %d articles", self.portal.id, response.url, len(links))
         yield from self.article_requests(response.urljoin(link.strip()) for link in links)
-
-    # --- sitemaps ----------------------------------------------------------------------------
-
-    sitemap_filter = ""  # follow only the child sitemaps whose URL contains this (WordPress: "-posts-")
-
-    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
-        """Read a sitemap or sitemap index of the portal (Scrapy's own Sitemap parser)."""
-        try:
-            sitemap = Sitemap(response.body)
-        except Exception:  # lxml raises several kinds on HTML error pages served as sitemaps
-            logger.debug("%s: %s is not a sitemap", self.portal.id, response.url)
-            return
-        locs = [entry["loc"] for entry in sitemap if "loc" in entry and same_host(entry["loc"], self.portal.host)]
-        if sitemap.type == "sitemapindex":
-            for loc in locs:
-                if self.sitemap_filter in loc:
-                    yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
-            return
-        logger.info("%s: sitemap %s lists %d URLs", self.portal.id, response.url, len(locs))
-        yield from self.article_requests(locs)
 
     # --- errors and skips --------------------------------------------------------------------
 

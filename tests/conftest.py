@@ -142,3 +142,9 @@ def pytest_addoption(parser):
     """--update-golden rewrites the fixtures' expected JSON from the current output."""
     parser.addoption("--update-golden", action="store_true", help="rewrite fixture JSON from current output")
     parser.addoption("--update-screenshots", action="store_true", help="write the browser tests' screenshots to docs/screenshots/")
+
+
+def report(db: Path, *flags: str) -> tuple[int, dict[str, dict]]:
+    """Run `govnews report --format json`; return its exit status and its rows by portal."""
+    result = run_govnews("report", "--db", str(db), "--format", "json", *flags, cwd=db.parent)
+    return result.returncode, {row["portal_id"]: row for row in json.loads(result.stdout or "[]")}

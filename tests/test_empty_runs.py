@@ -4,14 +4,13 @@ portal beside them is not."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from scraper.demo.server import ReplicaServer
 from scraper.demo.sites import NukeVietSite, ReplicaSite, Reply, esc, load_articles, not_found
-from tests.conftest import crawl, rows, run_govnews
+from tests.conftest import crawl, report, rows
 
 UPGRADING, UNDATED, HEALTHY = "test.dang-nang-cap", "test.khong-ngay", "test.lanh-manh"
 
@@ -43,11 +42,6 @@ class UndatedNukeVietSite(NukeVietSite):
         reply = super().page(title, main, article)
         return Reply(reply.status, re.sub(rb'<meta property="article:published_time"[^>]*>', b"", reply.body))
 
-
-def report(db, *flags: str) -> tuple[int, dict[str, dict]]:
-    """Run `govnews report --format json`; return its exit status and its rows by portal."""
-    result = run_govnews("report", "--db", str(db), "--format", "json", *flags, cwd=db.parent)
-    return result.returncode, {row["portal_id"]: row for row in json.loads(result.stdout or "[]")}
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
 
@@ -10,15 +9,10 @@ import pytest
 
 from scraper.demo.server import ReplicaServer
 from scraper.demo.sites import demo_sites
-from tests.conftest import crawl, get_json, run_govnews, served
+from tests.conftest import crawl, get_json, report, run_govnews, served
 
 BROKEN, HEALTHY = "demo.vinh-thanh", "demo.dinh-quan"
 
-
-def report(db, *flags: str) -> tuple[int, dict[str, dict]]:
-    """Run `govnews report --format json`; return its exit status and its rows by portal."""
-    result = run_govnews("report", "--db", str(db), "--format", "json", *flags, cwd=db.parent)
-    return result.returncode, {row["portal_id"]: row for row in json.loads(result.stdout or "[]")}
 
 
 @pytest.fixture(scope="module")
