@@ -267,7 +267,7 @@ def _title_before_body(root, head_titles: set[str], url: str = "", known_article
     seen = 0
     candidates = []
     for node in reversed(body_start.xpath("preceding::text()")):
-        owner = node.getparent()
+        owner = _owner(node)
         if not known_article and not candidates and owner is not None and owner.xpath("ancestor-or-self::a") \
                 and len(clean_line(str(node))) >= 25:
             return None
@@ -307,6 +307,14 @@ def _spelled_by(text: str, url_words: set[str]) -> bool:
 
 
 BODY_START_CHARS = 100  # short articles have paragraphs of 100 to 150 characters
+
+
+def _owner(node):
+    """Return the element a text node belongs to (a comment's tail belongs to the comment's parent)."""
+    owner = node.getparent()
+    while owner is not None and not isinstance(owner.tag, str):
+        owner = owner.getparent()
+    return owner
 
 
 def _body_start(root):
@@ -617,7 +625,7 @@ def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
 def _with_machine_time(node) -> str:
     """Return a date line's text, or its <time datetime> when that says the same day more precisely."""
     text = clean_line(str(node))
-    owner = node.getparent()
+    owner = _owner(node)
     times = owner.xpath("ancestor-or-self::time[@datetime]") if owner is not None else []
     if times:
         machine, shown = parse_vn_datetime(times[-1].get("datetime")), parse_vn_datetime(text)
@@ -676,14 +684,14 @@ def _date_before_title(title_el):
     if block is None:
         return None
     for node in reversed(title_el.xpath("preceding::text()")):
-        if not any(ancestor is block for ancestor in node.getparent().iterancestors()) and node.getparent() is not block:
+        owner = _owner(node)
+        if owner is None or (owner is not block and not any(ancestor is block for ancestor in owner.iterancestors())):
             return None
         text = clean_line(str(node))
         if not text:
             continue
         seen += 1
-        owner = node.getparent()
-        in_link = owner is not None and bool(owner.xpath("ancestor-or-self::a"))
+        in_link = bool(owner.xpath("ancestor-or-self::a"))
         if not in_link and len(text) <= MAX_DATE_LINE_CHARS and contains_date(text):
             return node
         if seen >= DATE_BEFORE_NODES:

@@ -146,3 +146,10 @@ def test_title_set_in_a_div_is_found_and_its_date_read():
     <div class="main"><div class="tt-bai"><span>Tổng kết năm học 2023-2024</span></div><div class="ngay">Cập nhật: 30/05/2024</div>{BODY}{BODY}</div></body></html>"""
     result = extract_article(html, "http://x/a")
     assert (result.title, result.published_at) == ("Tổng kết năm học 2023-2024", "2024-05-30T00:00:00+07:00")
+
+
+def test_comments_beside_the_title_are_passed_over():
+    html = f"""<html><body><div><!-- banner -->Tin tức<div class="tt">Tổng kết công tác năm của huyện</div><!-- meta -->
+    <div>Ngày 12/03/2024</div>{BODY}</div></body></html>"""
+    result = extract_article(html, "http://x/a", known_article=True)
+    assert (result.title, result.published_at) == ("Tổng kết công tác năm của huyện", "2024-03-12T00:00:00+07:00")
