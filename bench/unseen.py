@@ -48,7 +48,7 @@ def row(name: str, f) -> str:
     per_article = f"{f.requests_per_article:.2f}" if f.recall else "none found"  # no article: no ratio
     values = (f.portals, f"{f.detection:.0%}", f"{f.recall:.1%}", f"{f.extra_share:.1%}", f.traps, f"{f.title:.1%}",
               f"{f.date:.1%}", f"{f.author:.1%}", f.leaks, per_article, f.failed_runs)
-    return f"{name:<17}" + "".join(f"{str(v):>13}" for v in values)
+    return f"{name:<24}" + "".join(f"{str(v):>13}" for v in values)
 
 
 def worktree(commit: str) -> Path:
@@ -73,10 +73,10 @@ def main() -> None:
     if not args.no_baseline:
         runs[args.baseline] = measure(seeds, worktree(args.baseline), False)
     print(f"seeds {seeds.start}..{seeds.stop - 1}, {args.per_family} portals per family, family = auto, base URL only")
-    print(" " * 17 + "".join(f"{h:>13}" for h in HEADINGS))
+    print(" " * 24 + "".join(f"{h:>13}" for h in HEADINGS))
     for family in [*FAMILY_SITES, "total"]:
         for label, figures_by_family in runs.items():
-            print(row(f"{family} {label}"[:17], figures_by_family[family]))
+            print(row(f"{family} {label}"[:24], figures_by_family[family]))
     print("crawl exit: " + ", ".join(f"{label} {figs['exit']}" for label, figs in runs.items()))
 
 
