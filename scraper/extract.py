@@ -834,11 +834,9 @@ def _without_trailing_furniture(lines: list[str]) -> list[str]:
     After its last paragraph (and byline, already taken) a theme prints "Đánh giá bài viết: 0
     (0 Bình chọn)", "Chia sẻ", "In bài"; an article ends with a sentence.
     """
-    end = len(lines)
-    while end > 1 and len(lines[end - 1]) < LEADING_FURNITURE_CHARS and not lines[end - 1].endswith(
-            (".", "!", "?", "…", '"', "”")):
-        end -= 1
-    return lines[:end]
+    sentences = [n for n, line in enumerate(lines)
+                 if len(line) >= LEADING_FURNITURE_CHARS or line.endswith((".", "!", "?", "…", '"', "”"))]
+    return lines[:sentences[-1] + 1] if sentences else lines  # a text of short lines only is left whole
 
 
 def _byline_after_body(container) -> str:
