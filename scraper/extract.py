@@ -246,7 +246,6 @@ def _element_with_text(root, text: str):
 
 
 TITLE_SEARCH_NODES = 8  # text nodes searched back from the body for the title
-_TITLE_TAGS = ("h1", "h2", "h3", "h4")
 
 
 def _title_before_body(root, head_titles: set[str], url: str = "", known_article: bool = True):
@@ -317,16 +316,32 @@ def _owner(node):
     return owner
 
 
+_SENTENCE_END = (".", "!", "?", "…", '."', ".”", ";")
+_PARAGRAPH_TAGS = ("p", "div", "td", "span", "blockquote")
+
+
+def _is_leaf_block(block) -> bool:
+    """Tell whether a block holds no other block (a paragraph, not a wrapper of paragraphs)."""
+    return not any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in block.iterdescendants())
+
+
+def _is_body_paragraph(block, long_title_chars: int | None = None) -> bool:
+    """Tell whether a leaf block is a paragraph of the body: BODY_START_CHARS of text ending a sentence.
+
+    A long title (100 characters is common) ends without a full stop; with long_title_chars, a
+    block that long is a paragraph whatever its end.
+    """
+    chars = _own_text_chars(block)
+    return chars >= BODY_START_CHARS and not _hidden(block) and (
+        clean_line(block.text_content()).endswith(_SENTENCE_END)
+        or (long_title_chars is not None and chars >= long_title_chars))
+
+
 def _body_start(root):
-    """Return the first paragraph-like block of BODY_START_CHARS or more of non-link text."""
+    """Return the page's first body paragraph (a leaf block of sentences, or of 300 characters)."""
     body = root.find("body")
-    for block in (body if body is not None else root).iter("p", "div", "td", "span", "blockquote"):
-        if any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in block.iterdescendants()):
-            continue
-        # a paragraph is sentences: a long title (100 characters is common) ends without a full stop
-        if _own_text_chars(block) >= BODY_START_CHARS and not _hidden(block) and (
-                clean_line(block.text_content()).endswith((".", "!", "?", "…", '."', ".”", ";"))
-                or _own_text_chars(block) >= 2 * LONG_LINE_CHARS):
+    for block in (body if body is not None else root).iter(*_PARAGRAPH_TAGS):
+        if _is_leaf_block(block) and _is_body_paragraph(block, long_title_chars=2 * LONG_LINE_CHARS):
             return block
     return None
 
@@ -433,12 +448,9 @@ def _container(root: lxml.html.HtmlElement, title_el, hints: Hints) -> lxml.html
 
 
 def _first_paragraph_after(title_el):
-    """Return the first paragraph-like block after the title with BODY_START_CHARS of sentences."""
-    for block in title_el.xpath("following::*[self::p or self::div or self::td or self::span or self::blockquote]"):
-        if any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in block.iterdescendants()):
-            continue
-        if _own_text_chars(block) >= BODY_START_CHARS and not _hidden(block) and \
-                clean_line(block.text_content()).endswith((".", "!", "?", "…", '."', ".”", ";")):
+    """Return the first body paragraph after the title."""
+    for block in title_el.xpath("following::*[" + " or ".join(f"self::{tag}" for tag in _PARAGRAPH_TAGS) + "]"):
+        if _is_leaf_block(block) and _is_body_paragraph(block):
             return block
     return None
 
@@ -598,10 +610,12 @@ def _standalone(link: lxml.html.HtmlElement) -> bool:
 def _date_text(root, title_el, hints: Hints) -> tuple[str, str]:
     """Return the article's own date text and where it came from; never the header's today-line.
 
-    The family's date element when a hint names one; else the first date line after the title,
+    The hint's date element when a portal names one; else the first date line after the title,
     before the body's second long paragraph (a date under the title, after the sapo, or in a
-    meta line with the byline); else a date line just before the title; else the page's
-    metadata (article:published_time, JSON-LD datePublished, a <time datetime> near the title).
+    meta line with the byline), unless it comes after body text and a date line stands just
+    above the title in its block; else that line above the title; else the page's metadata
+    (article:published_time, a <meta itemprop=datePublished>, the first <time datetime>).
+    extract_article then tries JSON-LD's datePublished, then a date line right after the body.
     """
     if hints.date_css:
         for element in root.cssselect(hints.date_css):
@@ -654,17 +668,23 @@ def _date_after_title(title_el):
     return None, True
 
 
+def _leaf_blocks(container, *tags: str) -> tuple[list, list[int]]:
+    """Return the container's blocks of these tags holding no block child, and the positions of
+    the long ones (the body's)."""
+    blocks = [block for block in container.iter(*tags)
+              if not any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in block)]
+    return blocks, [n for n, block in enumerate(blocks) if _own_text_chars(block) >= LONG_LINE_CHARS * 0.66]
+
+
 def _date_after_body(container) -> str:
     """Return a date line standing alone right after the body's last long paragraph (and byline).
 
     A date that follows a link is a related-news item's, not the article's.
     """
-    blocks = [b for b in container.iter("p", "div", "span") if not any(
-        isinstance(child.tag, str) and child.tag in _BLOCKS for child in b)]
-    last_long = max((n for n, b in enumerate(blocks) if _own_text_chars(b) >= LONG_LINE_CHARS * 0.66), default=None)
-    if last_long is None:
+    blocks, longs = _leaf_blocks(container, "p", "div", "span")
+    if not longs:
         return ""
-    for block in blocks[last_long + 1:last_long + 4]:
+    for block in blocks[longs[-1] + 1:longs[-1] + 4]:
         text = clean_line(block.text_content())
         if block.find(".//a") is not None or block.xpath("ancestor::a"):
             return ""
@@ -703,7 +723,9 @@ _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 
 
 def _metadata_date(root) -> tuple[str, str]:
-    """Return the date the page's metadata gives (Open Graph, JSON-LD, HTML5 time), or empty."""
+    """Return the date the page's metadata gives (Open Graph, a meta itemprop, HTML5 time), or empty.
+
+    JSON-LD is a script: extract_article reads it before scripts are dropped."""
     for xpath, source in (("string(//meta[@property='article:published_time']/@content)", "meta:article:published_time"),
                           ("string(//meta[@itemprop='datePublished']/@content)", "meta:itemprop"),
                           ("string((//time[@datetime])[1]/@datetime)", "time@datetime")):
@@ -823,7 +845,7 @@ def _without_leading_furniture(lines: list[str]) -> list[str]:
     byline among them stays, for _byline to read.
     """
     for n, line in enumerate(lines):
-        if len(line) >= LEADING_FURNITURE_CHARS or line.endswith((".", "!", "?", "…")):
+        if len(line) >= LEADING_FURNITURE_CHARS or line.endswith((".", "!", "?", "…")):  # a first sentence
             return [kept for kept in lines[:n] if _labelled_byline(kept)] + lines[n:]
     return lines
 
@@ -842,9 +864,7 @@ def _without_trailing_furniture(lines: list[str]) -> list[str]:
 def _byline_after_body(container) -> str:
     """Return the byline printed in a labelled meta line above the body, or in the first text
     blocks after the body's last long paragraph."""
-    blocks = [block for block in container.iter("p", "div", "span", "strong", "b", "em")
-              if not any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in block)]
-    longs = [n for n, block in enumerate(blocks) if _own_text_chars(block) >= LONG_LINE_CHARS * 0.66]
+    blocks, longs = _leaf_blocks(container, "p", "div", "span", "strong", "b", "em")
     if not longs:
         return ""
     for block in blocks[:longs[0]]:  # a labelled byline in the meta lines above the body

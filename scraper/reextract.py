@@ -13,14 +13,13 @@ from __future__ import annotations
 import gzip
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scraper.archive import Archive, utc_now
 from scraper.extract import EXTRACTOR_VERSION, NO_HINTS, NotAnArticle, extract_article
 from scraper.fingerprint import content_hash
-from scraper.pool import extraction_pool
+from scraper.pool import extraction_pool, shutdown_pool
 from scraper.registry import Hints
 
 FIELDS = ("title", "published_at", "published_raw", "date_precision", "date_source", "author", "text",
@@ -55,50 +54,57 @@ def reextract(db_path: str | Path, portal_ids: Iterable[str] = (), hints_of: Cal
     """Re-derive the selected portals' articles (all portals when none given); return what changed."""
     outcome = Outcome()
     archive = Archive(db_path)
+    pool = extraction_pool(workers)
     try:
-        rows = _selected(archive, list(portal_ids))
-        outcome.current = sum(1 for row in rows if row["extractor_version"] == EXTRACTOR_VERSION and not force)
-        due = [row for row in rows if force or row["extractor_version"] != EXTRACTOR_VERSION]
-        pool = extraction_pool(workers)
-        for start in range(0, len(due), BATCH):
-            batch = due[start:start + BATCH]
-            results = [_extract(pool, archive, row, hints_of(row["portal_id"]), timeout) for row in batch]
+        versions = _versions(archive, list(portal_ids))
+        due = [article_id for article_id, version in versions if force or version != EXTRACTOR_VERSION]
+        outcome.current = len(versions) - len(due)
+        for start in range(0, len(due), BATCH):  # a batch of rows in memory at a time, all its pages in the pool at once
+            rows = _rows(archive, due[start:start + BATCH])
+            pending = [_schedule(pool, row, hints_of(row["portal_id"]), timeout) for row in rows]
+            results = [_attempt(task) for task in pending]
             with archive.db.atomic():
-                for row, result in zip(batch, results):
+                for row, result in zip(rows, results):
                     _record(archive, row, result, outcome)
     finally:
         archive.close()
+        shutdown_pool()
     return outcome
 
 
-def _selected(archive: Archive, portal_ids: list[str]) -> list[dict]:
-    """Return the articles of the portals (all when none), with their latest raw page's id."""
-    where = f"WHERE a.portal_id IN ({','.join('?' * len(portal_ids))})" if portal_ids else ""
+def _versions(archive: Archive, portal_ids: list[str]) -> list[tuple[int, str]]:
+    """Return (id, extractor_version) of the portals' articles (all when none), in id order."""
+    where = f"WHERE portal_id IN ({','.join('?' * len(portal_ids))})" if portal_ids else ""
+    return archive.db.execute(f"SELECT id, extractor_version FROM articles {where} ORDER BY id", portal_ids).fetchall()
+
+
+def _rows(archive: Archive, ids: list[int]) -> list[dict]:
+    """Return the articles with these ids, each with its latest raw page's body and URL (None without one)."""
     cursor = archive.db.execute(
-        f"""SELECT a.*, (SELECT r.id FROM raw_pages r WHERE r.article_id = a.id ORDER BY r.id DESC LIMIT 1) AS raw_id
-            FROM articles a {where} ORDER BY a.id""", portal_ids)
+        f"""SELECT a.*, r.html_gz AS raw_gz, r.url AS raw_url FROM articles a
+            LEFT JOIN raw_pages r ON r.id = (SELECT max(id) FROM raw_pages WHERE article_id = a.id)
+            WHERE a.id IN ({','.join('?' * len(ids))}) ORDER BY a.id""", ids)
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, values)) for values in cursor]
 
 
-def _extract(pool, archive: Archive, row: dict, hints: Hints, timeout: float):
-    """Return the extraction of a row's raw page (or the exception that stopped it, or None without a page)."""
-    if row["raw_id"] is None:
+def _schedule(pool, row: dict, hints: Hints, timeout: float):
+    """Start extracting a row's raw page: a future in the pool, a call to make inline, or None without a page."""
+    if row["raw_gz"] is None:
         return None
-    html_gz, url = archive.db.execute("SELECT html_gz, url FROM raw_pages WHERE id = ?", [row["raw_id"]]).fetchone()
-    body = gzip.decompress(html_gz)
+    args = (gzip.decompress(row["raw_gz"]), row["raw_url"], hints, True)
     if pool is None:
-        return _attempt(lambda: extract_article(body, url, hints, True))
-    future = pool.schedule(extract_article, args=(body, url, hints, True), timeout=timeout)
-    return _attempt(future.result)
+        return lambda: extract_article(*args)
+    return pool.schedule(extract_article, args=args, timeout=timeout).result
 
 
-def _attempt(run):
+def _attempt(task):
+    """Return a task's extraction, or the exception that stopped it (reported; the others go on)."""
+    if task is None:
+        return None
     try:
-        return run()
-    except (NotAnArticle, FutureTimeout) as exc:
-        return exc
-    except Exception as exc:  # a page the extractor chokes on is reported, the others go on
+        return task()
+    except Exception as exc:  # NotAnArticle, the pool's timeout, a page the extractor chokes on
         return exc
 
 

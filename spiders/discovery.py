@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 _SKIP_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".jpg",
                     ".jpeg", ".png", ".gif", ".webp", ".mp3", ".mp4", ".css", ".js", ".xml", ".rss")
+_VIEWSTATE_FORM = "//form[.//input[@name='__VIEWSTATE']]"  # the ASP.NET form a postback replays
 _POSTBACK = re.compile(r"__doPostBack\(\s*(?:'|&#39;)([^'&]+)(?:'|&#39;)\s*,\s*(?:'|&#39;)Page\$(\d+)(?:'|&#39;)\s*\)")
 
 
@@ -92,8 +93,8 @@ class DiscoverySpider(PortalSpider):
         self.max_hops = self.settings.getint("ARCHIVE_GENERIC_MAX_HOPS")
         self.feeds_seen: set[str] = set()
         self.sitemaps_seen: set[str] = {self.absolute(url) for url in self.platform.sitemap_urls}
-        self.article_modules: set[str] = set()
-        self.in_sitemaps: set[str] = set()  # canonical URLs of the articles the portal's sitemaps list  # first path segments of article URLs (NukeViet's modules)
+        self.article_modules: set[str] = set()  # first path segments of article URLs (NukeViet's modules)
+        self.in_sitemaps: set[str] = set()  # canonical URLs of the articles the portal's sitemaps list
         self.fallback: list[scrapy.Request] = []  # off-platform links, for when the platform's rules find nothing
         self.articles_seen = 0
         for unused in ("listing_link_css", "article_link_css", "next_page_css"):
@@ -233,16 +234,11 @@ class DiscoverySpider(PortalSpider):
     def listing_requests(self, response: TextResponse, hops: int, page: int = 1) -> Iterable[scrapy.Request]:
         """Yield a listing's article links, its next pages (while it shows unarchived articles), other links."""
         links = self.page_links(response)
-        article_links = [url for url, _ in links if self.is_article_url(url)]
-        self.articles_seen += len(article_links)
-        self.article_modules.update(_module(url) for url in article_links)
-        # A listing page leads on while it shows articles neither archived nor listed by a sitemap
-        # (a sitemap lists them all; a feed only the newest, so feed items do not count here).
-        fresh = [url for url in article_links if not self.is_known(url) and canonical_url(url) not in self.in_sitemaps]
+        article_links, follow_pages = self.listing_articles(links)
         yield from self.article_requests(article_links)
-        follow_pages = bool(fresh) or not (self.known or article_links)
+        articles = set(article_links)
         for url, pagination in links:
-            if url in article_links:
+            if url in articles:
                 continue
             trap = is_trap(url)
             if trap:
@@ -260,13 +256,25 @@ class DiscoverySpider(PortalSpider):
         if follow_pages:
             yield from self.more_pages(response, hops, page)
 
+    def listing_articles(self, links: list[tuple[str, bool]]) -> tuple[list[str], bool]:
+        """Return a listing page's article links, and whether the listing leads on to its next page.
+
+        It leads on while it shows articles neither archived nor listed by a sitemap (a sitemap
+        lists them all; a feed only the newest, so feed items do not count here), or, on a first
+        crawl, while it shows no article link it can tell yet.
+        """
+        article_links = [url for url, _ in links if self.is_article_url(url)]
+        self.articles_seen += len(article_links)
+        self.article_modules.update(_module(url) for url in article_links)
+        fresh = [url for url in article_links if not self.is_known(url) and canonical_url(url) not in self.in_sitemaps]
+        return article_links, bool(fresh) or not (self.known or article_links)
+
     def more_pages(self, response: TextResponse, hops: int, page: int) -> Iterable[scrapy.Request]:
         """Yield the listing's next page where only a form post reaches it (an ASP.NET pager)."""
         target = postback_pages(response.text).get(page + 1)
-        form = response.css("form#aspnetForm") or response.xpath("//form[.//input[@name='__VIEWSTATE']]")
-        if target and form:
+        if target and response.xpath(_VIEWSTATE_FORM):
             yield FormRequest.from_response(
-                response, formxpath="//form[.//input[@name='__VIEWSTATE']]", dont_click=True,
+                response, formxpath=_VIEWSTATE_FORM, dont_click=True,
                 formdata={"__EVENTTARGET": target, "__EVENTARGUMENT": f"Page${page + 1}"},
                 callback=self.parse_posted_page, errback=self.on_error, cb_kwargs={"hops": hops, "page": page + 1},
             )

@@ -1,7 +1,7 @@
 """SharePoint publishing portals of the /portal/Pages/<Y>-<M>-<D>/<slug>.aspx flavour."""
 
 from scraper.registry import Hints
-from spiders.discovery import DiscoverySpider, Platform, postback_pages  # noqa: F401 (postback_pages: tests)
+from spiders.discovery import DiscoverySpider, Platform
 
 ARTICLE_URL = r"/Pages/\d{4}-\d{1,2}-\d{1,2}/[^/?]+\.aspx(?:\?|$)"
 

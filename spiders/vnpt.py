@@ -66,11 +66,8 @@ class VnptSpider(DiscoverySpider):
 
     def parse_page_fragment(self, response: Response, config: dict, page: int, max_page: int, listing: str, hops: int):
         """Read one POSTed page (an HTML fragment of the listing's items); go on while it shows unarchived articles."""
-        fragment = response.replace(url=listing)
-        links = [url for url, _ in self.page_links(fragment) if self.is_article_url(url)]
-        self.articles_seen += len(links)
-        yield from self.article_requests(links)
-        fresh = [url for url in links if not self.is_known(url)]
-        if links and (fresh or not self.known) and page < max_page:
+        article_links, leads_on = self.listing_articles(self.page_links(response.replace(url=listing)))
+        yield from self.article_requests(article_links)
+        if article_links and leads_on and page < max_page:
             yield self.post_page(listing, config, page + 1, max_page, hops)
 

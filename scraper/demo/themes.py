@@ -28,6 +28,7 @@ from lxml import etree
 from scraper.demo.sites import (
     WEEKDAYS,
     DemoArticle,
+    esc,
     NUKEVIET_CATS,
     SHAREPOINT_CATS,
     LiferaySite,
@@ -255,7 +256,7 @@ def _restyle_article(root, article: DemoArticle, theme: Theme) -> None:
     shown = theme.date_label + DATE_FORMS[theme.date_form](article.published)
     if date_el is not None:
         date_el.getparent().remove(date_el)
-    new_date = lxml.html.fragment_fromstring(f"<div>{_escape(shown)}</div>")
+    new_date = lxml.html.fragment_fromstring(f"<div>{esc(shown)}</div>")
     if byline is not None and theme.date_place == "with_byline":
         _restyle_byline(byline, article, theme, date_line=shown)
     else:
@@ -297,14 +298,14 @@ def _byline_element(root, article: DemoArticle):
 
 def _restyle_byline(byline, article: DemoArticle, theme: Theme, date_line: str = "") -> None:
     """Replace the byline by the theme's form; with date_line, one meta line after the title instead."""
-    author = _escape(article.author)
+    author = esc(article.author)
     form = "top_labelled" if date_line else theme.byline_form
     html = {
         "bold_right": f'<p style="text-align:right"><strong>{author}</strong></p>',
         "plain": f"<p>{author}</p>",
         "italic": f'<p style="text-align:right"><em>{author}</em></p>',
-        "labelled": f"<p><b>{_escape(theme.byline_label)}</b>{author}</p>",
-        "top_labelled": f"<div>{_escape(theme.byline_label)}{author}{' | ' + _escape(date_line) if date_line else ''}</div>",
+        "labelled": f"<p><b>{esc(theme.byline_label)}</b>{author}</p>",
+        "top_labelled": f"<div>{esc(theme.byline_label)}{author}{' | ' + esc(date_line) if date_line else ''}</div>",
     }[form]
     new = lxml.html.fragment_fromstring(html)
     if form == "top_labelled":
@@ -346,7 +347,7 @@ def _retag_title(title, theme: Theme) -> None:
     """Give the title element the theme's tag; a span is set inside a div."""
     if theme.title_tag == "span":
         title.tag = "div"
-        span = lxml.html.fragment_fromstring(f"<span>{_escape(clean_line(title.text_content()))}</span>")
+        span = lxml.html.fragment_fromstring(f"<span>{esc(clean_line(title.text_content()))}</span>")
         for child in list(title):
             title.remove(child)
         title.text = None
@@ -460,8 +461,3 @@ def _encoded(reply: Reply, root, theme: Theme) -> Reply:
     if theme.encoding == "bom":
         body = b"\xef\xbb\xbf" + body
     return replace(reply, body=body)
-
-
-def _escape(text: str) -> str:
-    import html
-    return html.escape(text, quote=False)
