@@ -31,7 +31,16 @@ $(REDIS):
 	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo -E ) apt-get install -y -qq redis-server
 
-test: $(STAMP) $(CHROMIUM) $(REDIS)
+# The real-platform tests run Debian's WordPress (and NukeViet's PHP) on Apache, mod_php and MariaDB.
+# One file each package set installs stands for the set (scraper/demo/platforms.py PACKAGES).
+PLATFORMS := /usr/share/wordpress/wp-content/themes/twentytwentyone/style.css
+PLATFORM_PACKAGES := mariadb-server apache2 libapache2-mod-php php-mysql php-xml php-mbstring php-gd \
+	php-curl php-zip php-intl wordpress wordpress-l10n wordpress-theme-twentytwentythree wordpress-theme-twentytwentyone
+$(PLATFORMS):
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo -E ) apt-get install -y -qq --no-install-recommends $(PLATFORM_PACKAGES)
+
+test: $(STAMP) $(CHROMIUM) $(REDIS) $(PLATFORMS)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

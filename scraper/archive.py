@@ -387,6 +387,23 @@ class Archive:
         )
         return [dict(zip(("id", "url", "canonical_url", "headers"), row)) for row in rows]
 
+    def last_fetches(self, portal_id: str) -> dict[str, tuple[str, str]]:
+        """Return, for each of a portal's articles not gone, its URL and when its page was last had (UTC ISO)."""
+        rows = self.db.execute(
+            "SELECT canonical_url, url, max(first_seen_at, coalesce(last_checked_at, first_seen_at)) FROM articles"
+            " WHERE portal_id = ? AND gone_at IS NULL", [portal_id])
+        return {canonical: (url, seen) for canonical, url, seen in rows}
+
+    def last_headers(self, canonical_urls: list[str]) -> dict[str, str]:
+        """Return the response headers (JSON) stored with each article's latest raw page."""
+        headers = {}
+        for canonical in canonical_urls:
+            row = self.db.execute(
+                "SELECT r.headers FROM raw_pages r JOIN articles a ON a.id = r.article_id"
+                " WHERE a.canonical_url = ? ORDER BY r.id DESC LIMIT 1", [canonical]).fetchone()
+            headers[canonical] = row[0] if row else None
+        return headers
+
     def record_recheck(self, canonical_url: str, outcome: str, portal_id: str = "", frontier_fp: str = "") -> None:
         """Record a re-check that found no new text: not modified (seen now) or gone (from now)."""
         now = utc_now()

@@ -25,7 +25,7 @@ from scraper.legacy import LegacyVerdict, legacy_verdict, to_unicode
 from scraper.registry import Hints
 from scraper.vietnamese import clean_line, contains_date, fold, parse_vn_datetime
 
-EXTRACTOR_VERSION = f"govnews-extract/2 trafilatura/{version('trafilatura')}"
+EXTRACTOR_VERSION = f"govnews-extract/3 trafilatura/{version('trafilatura')}"
 MIN_TEXT_CHARS = 200
 MAX_ELEMENTS = 50_000  # articles have a few thousand; pathological pages (200,000 <p>) are skipped
 MIN_CONTAINER_CHARS = 400
@@ -89,7 +89,8 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     if verdict.converted and title_el is not None:
         title = clean_line(title_el.text_content())
     # the guessed container missed the body: read the whole prepared page (legacy text converted)
-    page = copy.deepcopy(root) if not hints.article_css and _body_is_elsewhere(root, container) else None
+    page = copy.deepcopy(root) if not hints.article_css and not _holds_body_start(container, title_el) \
+        and _body_is_elsewhere(root, container) else None
     raw_date, date_source = _date_text(root, title_el, hints) if title_el is not None else ("", "")
     if not raw_date and json_ld_date:
         raw_date, date_source = json_ld_date, "json-ld"
@@ -107,10 +108,13 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     summary = _summary(root, hints)
     lines = _text_lines(page if page is not None else container, url, title, raw_date, summary)
     lines = _without_leading_furniture(lines)
+    lines = _without_sections_after_body(lines)
     credit = _credit(lines)
     if credit:
         lines = [line for line in lines if line != credit[1]]
     author, lines = _byline(lines, raw_date)
+    if not author:  # no byline printed in the text: the one the markup names (rel=author, a CMS's block)
+        author = _marked_author(root, hints)
     if not author:  # trafilatura drops some short closing lines: read the byline where it is printed
         author = _byline_after_body(container)
         lines = [line for line in lines if line != author]
@@ -559,14 +563,19 @@ def _is_caption_paragraph(p: lxml.html.HtmlElement) -> bool:
 
 
 _DOCUMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)(?:$|[?#])", re.IGNORECASE)
+_DOCUMENT_NAME = re.compile(r"\w\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)$", re.IGNORECASE)
 
 
 def _attachments(container: lxml.html.HtmlElement, url: str) -> tuple[tuple[str, str], ...]:
-    """Return (absolute URL, link text) of the documents the article links to, once each."""
+    """Return (absolute URL, link text) of the documents the article links to, once each: links
+    to document files, links HTML marks as downloads (<a download>), and links named by a file."""
     found: dict[str, str] = {}
     for link in container.iter("a"):
         href = (link.get("href") or "").strip()
-        if href and _DOCUMENT.search(href):
+        named = f'{clean_line(link.text_content())} {link.get("title") or ""}'.strip()
+        # a file served through a script (NukeViet's ?download=1&id=N) is known by the name it shows
+        if href and not href.startswith("#") and (_DOCUMENT.search(href) or link.get("download") is not None
+                                                  or _DOCUMENT_NAME.search(named)):
             absolute = urljoin(url, href)
             found.setdefault(absolute, clean_line(link.text_content()) or absolute.rsplit("/", 1)[-1])
     return tuple(found.items())
@@ -764,35 +773,48 @@ def _text_lines(container, url: str, title: str, raw_date: str, summary: str) ->
     return kept
 
 
+def _holds_body_start(container, title_el) -> bool:
+    """Tell whether the container holds the title and the first body paragraph after it (a short
+    article's whole body may be shorter than the prose of a sidebar)."""
+    if title_el is None:
+        return False
+    body = _first_paragraph_after(title_el)
+    return body is not None and container is not title_el and any(a is container for a in body.iterancestors())
+
+
 def _body_is_elsewhere(root, container) -> bool:
-    """Tell whether most long paragraphs of the page lie outside the container.
+    """Tell whether the page's body lies outside the container.
 
     Without a family's hint the container is a guess from the title's position, and a header
-    block around the title can pass for it. Body paragraphs are long; footers, counters and
-    widgets are short lines. When the long paragraphs outside the guess outweigh those inside,
-    the guess missed the body.
+    block around the title can pass for it. Body paragraphs are prose and stand together; menus,
+    sort options, counters and a sidebar's blurb are short lines or stand alone. When one place
+    outside the guess holds more prose than the guess, the guess missed the body.
     """
-    inside = _long_paragraph_chars(container)
-    return _long_paragraph_chars(root) - inside > inside
+    inside = sum(chars for _, chars in _prose_blocks(container))
+    outside: dict = {}
+    kept = set(container.iter())
+    for block, chars in _prose_blocks(root):
+        if block not in kept:
+            outside[block.getparent()] = outside.get(block.getparent(), 0) + chars
+    return max(outside.values(), default=0) > inside
 
 
-def _long_paragraph_chars(element) -> int:
-    """Count the non-link characters of an element's paragraphs of LONG_LINE_CHARS or more.
-
-    Paragraphs are <p> elements and leaf text blocks (a div, cell or item with no block inside),
-    since some pages put their body text straight into divs.
-    """
-    total = 0
+def _prose_blocks(element):
+    """Yield (block, non-link characters) of an element's paragraphs of prose: <p> elements and
+    leaf text blocks (a div, cell or item with no block inside, since some pages put their body
+    straight into divs) of LONG_LINE_CHARS or more, with a sentence in them."""
     for block in element.iter("p", "div", "td", "li", "blockquote"):
         if block.tag != "p" and any(child.tag in _BLOCKS for child in block.iterdescendants() if isinstance(child.tag, str)):
             continue
         chars = _own_text_chars(block)
-        if chars >= LONG_LINE_CHARS:
-            total += chars
-    return total
+        if chars >= LONG_LINE_CHARS and _SENTENCE_INSIDE.search(block.text_content()):
+            yield block, chars
 
 
-_CREDIT = re.compile(r"^\(?\s*(?:Nguồn|Theo)\s*[:：]?\s*(.+?)\s*\)?$", re.IGNORECASE)
+_SENTENCE_INSIDE = re.compile(r"\w[.!?…;:,][\s\u201d\"]")  # prose punctuates; menus and counters do not
+
+
+_CREDIT = re.compile(r"^\(?\s*(?:Nguồn(?:\s+tin)?|Theo)\s*[:：]?\s*(.+?)\s*\)?$", re.IGNORECASE)
 
 
 def _credit(lines: list[str]) -> tuple[str, str] | None:
@@ -850,6 +872,22 @@ def _without_leading_furniture(lines: list[str]) -> list[str]:
     return lines
 
 
+# The headings of what themes print after an article: readers' comments, the comment form,
+# newer and older stories, related ones. Such a heading ends the article's text.
+_SECTION_AFTER_BODY = re.compile(
+    r"^(?:ý\s+kiến\s+(?:bạn\s+đọc|của\s+bạn)|bình\s+luận|gửi\s+(?:bình\s+luận|ý\s+kiến|phản\s+hồi)"
+    r"|(?:các|những)?\s*(?:tin|bài)(?:\s+viết)?\s+(?:liên\s+quan|khác|cùng\s+chuyên\s+mục|mới\s+hơn|cũ\s+hơn|đã\s+đưa)"
+    r")\s*:?$", re.IGNORECASE)
+
+
+def _without_sections_after_body(lines: list[str]) -> list[str]:
+    """Cut the text at the first section heading after the body (comments, related stories)."""
+    for n, line in enumerate(lines):
+        if _SECTION_AFTER_BODY.match(line) and any(kept.endswith(_SENTENCE_END) for kept in lines[:n]):
+            return lines[:n]
+    return lines
+
+
 def _without_trailing_furniture(lines: list[str]) -> list[str]:
     """Drop the short lines after the text's last sentence: ratings, share bars, view counts.
 
@@ -880,12 +918,42 @@ def _byline_after_body(container) -> str:
         labelled = _labelled_byline(text)
         if labelled:
             return labelled
+        if _credit([text, text]):  # "Nguồn: Báo Cần Thơ" credits a source, it names no author
+            continue
         if (_is_last_line_byline(text) if seen == 0 else _is_name(text)):
             return text
         seen += 1
         if seen >= BYLINE_SEARCH_LINES:
             break
     return ""
+
+
+# The author as markup names it: HTML's rel="author" link type and schema.org's microdata.
+_AUTHOR_MARKUP = "[rel~='author'], [itemprop='author']"
+
+
+def _marked_author(root, hints: Hints) -> str:
+    """Return the name the page's markup gives as its author: the family's author_css (a CMS's
+    own byline markup), else a rel="author" link or an itemprop="author" element; '' if none
+    names one person."""
+    for selector in (hints.author_css, _AUTHOR_MARKUP):
+        if not selector:
+            continue
+        # a hidden one is not printed: NukeViet's hidden microdata names the poster's account
+        names = {_marked_name(element) for element in root.cssselect(selector)
+                 if not any(_hidden(e) for e in element.iterancestors())} - {""}
+        if len(names) == 1:  # several names: a list of posts, not one byline
+            return names.pop()
+    return ""
+
+
+def _marked_name(element) -> str:
+    """Return the person's name an author element holds (its itemprop="name" when it has one)."""
+    if element.tag in ("link", "meta") or _hidden(element):
+        return ""
+    named = element.xpath(".//*[@itemprop='name']")
+    text = clean_line((named[0] if named else element).text_content())
+    return text if 0 < len(text) <= 60 and not contains_date(text) else ""
 
 
 def _names_someone(text: str) -> bool:

@@ -59,6 +59,8 @@ def is_trap(url: str) -> str:
         return "growing_query"
     if _CALENDAR_KEYS & set(keys):
         return "calendar"
+    if any("redirect" in key or key in ("returnurl", "return_url") for key in keys):
+        return "redirect_state"  # a switch (theme, language, login) that sends back here with state
     segments = [segment for segment in parts.path.lower().split("/") if segment]
     if any(segments.count(segment) >= 3 for segment in segments):
         return "looping_path"

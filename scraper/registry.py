@@ -51,6 +51,8 @@ class Hints:
     """CSS selector of the article title."""
     date_css: str = ""
     """CSS selector of the element holding the article's own publication date."""
+    author_css: str = ""
+    """CSS selector of the byline as the platform marks it up, read when the text prints none."""
     summary_css: str = ""
     """CSS selector of the lead paragraph (sapo)."""
     drop_css: tuple[str, ...] = ()

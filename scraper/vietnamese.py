@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
@@ -147,3 +148,27 @@ def _to_24_hour(hour: int, marker: str) -> int:
 def contains_date(text: str) -> bool:
     """Tell whether text holds a day-first or worded date."""
     return bool(_DMY.search(text) or _WORDS.search(text))
+
+
+def parse_announced_time(raw: str) -> VnDate | None:
+    """Read the time a sitemap or feed gives an entry (W3C Datetime, RFC 822), or None.
+
+    Sitemap `<lastmod>` and Atom `<updated>` are W3C Datetime (ISO 8601: a date alone has day
+    precision); RSS `<pubDate>` is RFC 822. A time without an offset is Vietnam time.
+    """
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            stamp = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        precision = "minute"
+    else:
+        precision = "minute" if "T" in text or " " in text else "day"
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=VIETNAM_TZ)
+    return VnDate(stamp.astimezone(VIETNAM_TZ), precision)

@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -23,8 +24,17 @@ from scraper.items import Article, Recheck
 from scraper.pool import ExtractionTimeout, extract_in_pool
 from scraper.registry import Hints, Portal, load_registry, select_portals
 from scraper.urls import canonical_url, same_host
+from scraper.vietnamese import VIETNAM_TZ, VnDate, parse_announced_time
 
 logger = logging.getLogger(__name__)
+
+
+def announced_after(announced: VnDate, fetched_at: str) -> bool:
+    """Tell whether a sitemap or feed time is after an article's last fetch (a date alone: a later day)."""
+    fetched = datetime.fromisoformat(fetched_at).astimezone(VIETNAM_TZ)
+    if announced.precision == "day":
+        return announced.value.date() > fetched.date()
+    return announced.value > fetched
 
 
 def conditional_headers(stored: str | None) -> dict[str, str]:
@@ -222,11 +232,29 @@ class PortalSpider(scrapy.Spider):
             logger.info("%s: re-checking %d archived articles", self.portal.id, len(due))
         for row in due:
             self.requested.add(row["canonical_url"])  # a listing link to it needs no second fetch
-            yield scrapy.Request(
-                row["url"], callback=self.parse_recheck, errback=self.on_error, priority=-10,
-                headers=conditional_headers(row["headers"]), cb_kwargs={"canonical": row["canonical_url"]},
-                meta={"handle_httpstatus_list": [304, 404, 410], REFETCH_KEY: True},
-            )
+            yield self.recheck_request(row["url"], row["canonical_url"], row["headers"], priority=-10)
+
+    def refetch_requests(self, articles: list[tuple[str, str]], priority: int, stat: str) -> Iterable[scrapy.Request]:
+        """Yield conditional re-fetches of archived articles given as (URL, canonical URL)."""
+        if not articles:
+            return
+        archive = Archive(self.settings["ARCHIVE_DB_PATH"])
+        try:
+            headers = archive.last_headers([canonical for _, canonical in articles])
+        finally:
+            archive.close()
+        for url, canonical in articles:
+            self.requested.add(canonical)
+            self.crawler.stats.inc_value(stat)
+            yield self.recheck_request(url, canonical, headers.get(canonical), priority)
+
+    def recheck_request(self, url: str, canonical: str, stored_headers: str | None, priority: int) -> scrapy.Request:
+        """Return a conditional GET of an archived article, read by parse_recheck."""
+        return scrapy.Request(
+            url, callback=self.parse_recheck, errback=self.on_error, priority=priority,
+            headers=conditional_headers(stored_headers), cb_kwargs={"canonical": canonical},
+            meta={"handle_httpstatus_list": [304, 404, 410], REFETCH_KEY: True},
+        )
 
     async def parse_recheck(self, response: Response, canonical: str) -> AsyncIterator:
         """Record what a re-check found: not modified, gone, or the page's text (unchanged or changed)."""
@@ -252,12 +280,58 @@ class PortalSpider(scrapy.Spider):
     # --- feeds -------------------------------------------------------------------------------
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
-        """Read article links from an RSS or Atom feed."""
+        """Read article links from an RSS or Atom feed; re-fetch archived ones it dates after their last fetch."""
         selector = scrapy.Selector(text=response.text, type="xml")
         selector.remove_namespaces()
-        links = selector.xpath("//item/link/text() | //entry/link/@href").getall()
-        logger.info("%s: feed %s lists %d articles", self.portal.id, response.url, len(links))
-        yield from self.article_requests(response.urljoin(link.strip()) for link in links)
+        entries = []
+        for item in selector.xpath("//item | //entry"):
+            link = item.xpath("link[not(@rel) or @rel='alternate']/@href | link/text()").get()
+            if link:  # Atom's <updated>, RSS's dc:date, else the entry's own publication time
+                stamp = item.xpath("updated/text() | date/text()").get() or item.xpath("pubDate/text() | published/text()").get()
+                entries.append((response.urljoin(link.strip()), stamp or ""))
+        logger.info("%s: feed %s lists %d articles", self.portal.id, response.url, len(entries))
+        yield from self.article_requests(url for url, _ in entries)
+        yield from self.announced_changes(entries, response.url)
+
+    # --- edits a portal announces ------------------------------------------------------------
+
+    def announced_changes(self, entries: Iterable[tuple[str, str]], where: str) -> Iterable[scrapy.Request]:
+        """Yield conditional re-fetches of the archived articles a sitemap or feed dates after their last fetch.
+
+        An edit the portal announces (sitemap <lastmod>, a feed entry's time) becomes a version on
+        this crawl, not at the next scheduled re-check. A list that dates most of its archived
+        articles after their fetch (a sitemap writing the time it was generated) is not believed.
+        """
+        if self.shared:  # the last fetches are in the archive, which only the writer reads
+            return
+        fetched = self.last_fetched()
+        listed, changed = 0, []
+        for url, stamp in entries:
+            canonical = canonical_url(url)
+            if canonical not in fetched or canonical in self.requested:
+                continue
+            listed += 1
+            announced = parse_announced_time(stamp)
+            if announced and announced_after(announced, fetched[canonical][1]):
+                changed.append(canonical)
+        if listed >= 4 and 2 * len(changed) > listed:
+            self.crawler.stats.inc_value("archive/announced_untrusted")
+            logger.warning("%s: %s dates %d of its %d archived articles after their last fetch; not believed",
+                           self.portal.id, where, len(changed), listed)
+            return
+        if changed:
+            logger.info("%s: %s announces %d edited articles", self.portal.id, where, len(changed))
+        yield from self.refetch_requests([(fetched[c][0], c) for c in changed], priority=5, stat="archive/announced_changes")
+
+    def last_fetched(self) -> dict[str, tuple[str, str]]:
+        """Return (URL, last fetch) of the portal's archived articles, read once per run."""
+        if getattr(self, "_last_fetched", None) is None:
+            archive = Archive(self.settings["ARCHIVE_DB_PATH"])
+            try:
+                self._last_fetched = archive.last_fetches(self.portal.id)
+            finally:
+                archive.close()
+        return self._last_fetched
 
     # --- errors and skips --------------------------------------------------------------------
 

@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 _SKIP_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".jpg",
                     ".jpeg", ".png", ".gif", ".webp", ".mp3", ".mp4", ".css", ".js", ".xml", ".rss")
+_FEED_SEGMENTS = {"rss", "feed", "feeds", "atom"}  # /rss/<cat>/ (NukeViet), /category/x/feed/ (WordPress)
+_COMMENTS_FEED = re.compile(r"comment|bình\s*luận|phản\s*hồi", re.IGNORECASE)
 _VIEWSTATE_FORM = "//form[.//input[@name='__VIEWSTATE']]"  # the ASP.NET form a postback replays
 _POSTBACK = re.compile(r"__doPostBack\(\s*(?:'|&#39;)([^'&]+)(?:'|&#39;)\s*,\s*(?:'|&#39;)Page\$(\d+)(?:'|&#39;)\s*\)")
 
@@ -61,6 +63,10 @@ class Platform:
     listings_in_article_module: bool = False
     """Listings live under the first path segment of the articles (NukeViet's /<module>/): once
     articles are seen, listing-shaped links of other modules (/about/, /contact/) are not listings."""
+
+    other_page: str = ""
+    """XPath true on the platform's pages that are not articles, by the page-type markers the
+    platform itself prints (WordPress's body classes: page, attachment, archive, search)."""
 
     def matches(self, pattern: str, url: str) -> bool:
         """Tell whether a URL's path and query match one of the platform's patterns."""
@@ -148,7 +154,8 @@ class DiscoverySpider(PortalSpider):
         except Exception:  # lxml raises several kinds on HTML error pages served as sitemaps
             logger.debug("%s: %s is not a sitemap", self.portal.id, response.url)
             return
-        locs = [entry["loc"] for entry in sitemap if "loc" in entry and same_host(entry["loc"], self.portal.host)]
+        entries = [entry for entry in sitemap if "loc" in entry and same_host(entry["loc"], self.portal.host)]
+        locs = [entry["loc"] for entry in entries]
         if sitemap.type == "sitemapindex":
             for loc in locs:
                 if self.platform.sitemap_filter in loc:
@@ -160,6 +167,7 @@ class DiscoverySpider(PortalSpider):
         if not self.shared:  # one worker's sitemaps are not the others': scale-out workers page on as before
             self.in_sitemaps.update(canonical_url(loc) for loc in articles)
         yield from self.article_requests(articles)
+        yield from self.announced_changes(((entry["loc"], entry.get("lastmod", "")) for entry in entries), response.url)
         for loc in locs:
             if loc not in articles and not is_trap(loc):
                 yield self.page_request(loc, hops=self.max_hops)
@@ -197,12 +205,13 @@ class DiscoverySpider(PortalSpider):
         """Store the page if it is an article; otherwise read it as a listing."""
         if not self.acceptable(response):
             return
-        for request in self.feed_requests(response):
-            yield request
         for request in self.robots_sitemaps(response):
             yield request
         platform_article = known_article or self.platform.matches(self.platform.article_url, response.url)
         listing = not platform_article and self.platform.matches(self.platform.listing_url, response.url)
+        if self.platform.other_page and response.xpath(self.platform.other_page):
+            self.crawler.stats.inc_value("archive/skipped/platform_other_page")
+            listing = True  # the platform says what this page is: read it for links only
         if self.extract_enabled and not listing:
             known = platform_article
             try:
@@ -220,16 +229,22 @@ class DiscoverySpider(PortalSpider):
                     else:  # found again, through a link not yet known to be an article's
                         self.crawler.stats.inc_value("archive/skipped/known")
                 return
+        if hops == 0:  # the site's feed; a category's or an article's repeats it or carries comments
+            for request in self.feed_requests(response):
+                yield request
         for request in self.listing_requests(response, hops):
             yield request
 
     def feed_requests(self, response: TextResponse) -> Iterable[scrapy.Request]:
-        """Yield requests for the feeds a page announces (<link rel=alternate>), once each."""
-        for feed in response.css('link[rel=alternate][type*="rss"]::attr(href), link[rel=alternate][type*="atom"]::attr(href)').getall():
-            feed = response.urljoin(feed)
+        """Yield a request for the first news feed a page announces (<link rel=alternate>), once."""
+        for link in response.css('link[rel=alternate][type*="rss"], link[rel=alternate][type*="atom"]'):
+            if _COMMENTS_FEED.search(link.attrib.get("href", "") + " " + link.attrib.get("title", "")):
+                continue  # readers' comments, not news
+            feed = response.urljoin(link.attrib.get("href", ""))
             if feed not in self.feeds_seen:
                 self.feeds_seen.add(feed)
                 yield scrapy.Request(feed, callback=self.parse_feed, errback=self.on_error, priority=10)
+            return  # the others are its categories' (NukeViet announces one per category)
 
     def listing_requests(self, response: TextResponse, hops: int, page: int = 1) -> Iterable[scrapy.Request]:
         """Yield a listing's article links, its next pages (while it shows unarchived articles), other links."""
@@ -295,6 +310,8 @@ class DiscoverySpider(PortalSpider):
             key = canonical_url(url)
             if key in seen or not same_host(url, self.portal.host) or url.lower().split("?")[0].endswith(_SKIP_EXTENSIONS):
                 continue
+            if _FEED_SEGMENTS & set(urlsplit(url).path.lower().split("/")):
+                continue  # a feed or the feeds' index: the site's feed is read from <link rel=alternate>
             seen.add(key)
             text = " ".join(anchor.css("::text").getall())
             links.append((url, is_pagination(url, text, anchor.attrib.get("rel", ""))))

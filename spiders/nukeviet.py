@@ -16,5 +16,8 @@ class NukeVietSpider(DiscoverySpider):
         paging_url=r"/page-\d+/?$",
         feed_urls=("/news/rss/",),
         listings_in_article_module=True,
+        # NukeViet's core prints the module function that rendered the page (nv_func_name): a news
+        # article is "detail"; the home page, listings, static pages (about, siteterms) are not
+        other_page=r"//script[re:test(., 'nv_func_name\s*=\s*[\x22\x27](?!detail[\x22\x27])')]",
     )
     family_hints = Hints(article_url_pattern=ARTICLE_URL)

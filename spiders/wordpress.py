@@ -16,6 +16,12 @@ class WordPressSpider(DiscoverySpider):
         paging_url=r"/page/\d+/?$",
         feed_urls=("/feed/",),
         sitemap_urls=("/wp-sitemap.xml",),
-        sitemap_filter="-posts-",  # wp-sitemap.xml also lists pages, categories and users
+        sitemap_filter="-posts-post-",  # wp-sitemap.xml also lists pages (-posts-page-), categories and users
+        # body_class(), which every theme calls, names the kind of page WordPress rendered
+        other_page="//body[" + " or ".join(
+            f"contains(concat(' ', normalize-space(@class), ' '), ' {kind} ')"
+            for kind in ("page", "attachment", "archive", "search", "error404", "blog")) + "]",
     )
-    family_hints = Hints(article_url_pattern=ARTICLE_URL)
+    # the byline as WordPress core's post-author blocks print it, in every block theme
+    family_hints = Hints(article_url_pattern=ARTICLE_URL,
+                         author_css=".wp-block-post-author__name, .wp-block-post-author-name")

@@ -16,7 +16,7 @@ import threading
 import time
 import tomllib
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from urllib.parse import parse_qs, quote
 from pathlib import Path
@@ -132,9 +132,19 @@ class ReplicaSite:
         self.request_times: list[float] = []  # time.monotonic() of each request, as logged
         self._lock = threading.Lock()
 
-    def edit(self, article_id: int, paragraphs: list[str]) -> None:
-        """Change an article's text, as an editor would after publication."""
-        self.articles = [replace(a, paragraphs=tuple(paragraphs)) if a.id == article_id else a for a in self.articles]
+    def edit(self, article_id: int, paragraphs: list[str], at: datetime | None = None, republish: bool = False) -> None:
+        """Change an article's text, as an editor would after publication.
+
+        With `at`, the edit is dated (sitemap <lastmod>, Last-Modified); `republish` also moves its
+        publication time there, as editors do to bring an article back to the top of the feed.
+        """
+        def edited(a: DemoArticle) -> DemoArticle:
+            a = replace(a, paragraphs=tuple(paragraphs))
+            if at:
+                a = replace(a, edited=at, published=at if republish else a.published)
+            return a
+        self.articles = sorted((edited(a) if a.id == article_id else a for a in self.articles),
+                               key=lambda a: a.published, reverse=True)
 
     def delete(self, article_id: int) -> None:
         """Remove an article: its URL answers 404 and listings no longer show it."""
@@ -193,6 +203,7 @@ class NukeVietSite(ReplicaSite):
     """NukeViet 4 news module with rewrite on: RSS, sitemap, /page-N listings, egov detail DOM."""
 
     family = "nukeviet"
+    sitemaps_off = False  # NukeViet's sitemap module switched off (its RSS stays)
 
     def article_url(self, article: DemoArticle) -> str:
         return f"{self.base_url}/news/{article.cat}/{article.slug}-{article.id}.html"
@@ -202,6 +213,8 @@ class NukeVietSite(ReplicaSite):
             return self.page(self.name, self.listing_body(self.articles[:PER_PAGE], "Tin mới", "/news/", 1))
         if path == "/robots.txt":
             return Reply(200, self.robots().encode(), "text/plain; charset=utf-8")
+        if path.startswith("/sitemap") and self.sitemaps_off:
+            return not_found()
         if path == "/sitemap.xml":
             return Reply(200, self.sitemap_index().encode(), "application/xml; charset=utf-8")
         if path == "/sitemap-vi.news.xml":
@@ -235,8 +248,10 @@ class NukeVietSite(ReplicaSite):
         return next((a for a in self.articles if a.id == article_id), None)
 
     def article_reply(self, article: DemoArticle) -> Reply:
-        """Return an article page."""
-        return self.page(article.title, self.detail_body(article), article)
+        """Return an article page, with the Last-Modified of its last edit."""
+        reply = self.page(article.title, self.detail_body(article), article)
+        changed = (article.edited or article.published).astimezone(timezone.utc)
+        return replace(reply, headers=reply.headers + (("Last-Modified", format_datetime(changed, usegmt=True)),))
 
     def listing(self, items: list[DemoArticle], title: str, base: str, page: int) -> Reply:
         """Return one listing page, or redirect out-of-range pages to the first (as NukeViet does)."""
@@ -673,14 +688,16 @@ class WordPressSite(ReplicaSite):
         match = re.fullmatch(r"/(\d{4})/(\d{2})/([a-z0-9-]+)/", path)
         if match:
             article = next((a for a in self.articles if self.article_url(a).endswith(path)), None)
-            return self.page(article.title, self.post(article)) if article else self.page("Không tìm thấy trang", "<p>Rất tiếc, trang bạn tìm không tồn tại.</p>", status=404)
-        return self.page("Không tìm thấy trang", "<p>Rất tiếc, trang bạn tìm không tồn tại.</p>", status=404)
+            if article:
+                return self.page(article.title, self.post(article),
+                                 body_class=f"post-template-default single single-post postid-{article.id} single-format-standard")
+        return self.page("Không tìm thấy trang", "<p>Rất tiếc, trang bạn tìm không tồn tại.</p>", status=404, body_class="error404")
 
     def listing(self, page: int) -> Reply:
         """Return a blog listing page with excerpts and older/newer links."""
         pages = max(1, -(-len(self.articles) // PER_PAGE))
         if page > pages:
-            return self.page("Không tìm thấy trang", "<p>Rất tiếc, trang bạn tìm không tồn tại.</p>", status=404)
+            return self.page("Không tìm thấy trang", "<p>Rất tiếc, trang bạn tìm không tồn tại.</p>", status=404, body_class="error404")
         items = "".join(
             f'''<article class="post type-post status-publish"><header class="entry-header"><h2 class="entry-title"><a href="{self.article_url(a)}" rel="bookmark">{esc(a.title)}</a></h2>
 <div class="entry-meta"><time class="entry-date published" datetime="{a.published.isoformat()}">{a.published:%d/%m/%Y}</time></div></header>
@@ -692,7 +709,8 @@ class WordPressSite(ReplicaSite):
             nav += f'<div class="nav-previous"><a href="{self.base_url}/page/{page + 1}/">Bài cũ hơn</a></div>'
         if page > 1:
             nav += f'<div class="nav-next"><a href="{self.base_url}/{f"page/{page - 1}/" if page > 2 else ""}">Bài mới hơn</a></div>'
-        return self.page(self.name, f'<main id="main" class="site-main">{items}<nav class="navigation posts-navigation">{nav}</nav></main>')
+        return self.page(self.name, f'<main id="main" class="site-main">{items}<nav class="navigation posts-navigation">{nav}</nav></main>',
+                         body_class="home blog" + (f" paged paged-{page}" if page > 1 else ""))
 
     def post(self, a: DemoArticle) -> str:
         """Return a single post (twentyseventeen-like markup) with Jetpack related posts and comments."""
@@ -710,13 +728,14 @@ class WordPressSite(ReplicaSite):
 <div id="jp-relatedposts" class="jp-relatedposts"><h3 class="jp-relatedposts-headline"><em>Bài viết liên quan</em></h3>{related}</div></div>
 </article><div id="comments" class="comments-area"><div id="respond"><h3 id="reply-title">Để lại một bình luận</h3><form><p>Email của bạn sẽ không được hiển thị công khai.</p><textarea></textarea><input type="submit" value="Phản hồi"></form></div></div></main>'''
 
-    def page(self, title: str, main: str, status: int = 200) -> Reply:
-        """Wrap content in the theme: header with the site title and today, menu, widgets, footer."""
+    def page(self, title: str, main: str, status: int = 200, body_class: str = "home blog") -> Reply:
+        """Wrap content in the theme: header with the site title and today, menu, widgets, footer;
+        the body's classes are what WordPress's body_class() prints for the kind of page."""
         recent = "".join(f'<li><a href="{self.article_url(a)}">{esc(a.title)}</a> <span class="post-date">{a.published:%d/%m/%Y}</span></li>' for a in self.articles[:5])
         doc = f'''<!DOCTYPE html><html lang="vi"><head><meta charset="UTF-8"><title>{esc(title)} &#8211; {esc(self.name)}</title>
 <meta name="generator" content="WordPress 6.5.2"><link rel="alternate" type="application/rss+xml" title="{esc(self.name)} &raquo; Dòng thông tin" href="{self.base_url}/feed/">
 <link rel="https://api.w.org/" href="{self.base_url}/wp-json/"><link rel="stylesheet" href="/wp-content/themes/twentyseventeen/style.css"></head>
-<body class="home blog"><div id="page" class="site"><header id="masthead" class="site-header"><p class="site-title"><a href="{self.base_url}/">{esc(self.name)}</a></p>
+<body class="{body_class}"><div id="page" class="site"><header id="masthead" class="site-header"><p class="site-title"><a href="{self.base_url}/">{esc(self.name)}</a></p>
 <p class="site-description">{self.today_line()}</p><nav class="main-navigation"><ul><li><a href="{self.base_url}/">Trang chủ</a></li><li><a href="{self.base_url}/wp-admin/">Quản trị</a></li></ul></nav></header>
 <div id="content" class="site-content">{main}
 <aside id="secondary" class="widget-area"><section class="widget widget_recent_entries"><h2 class="widget-title">Tin mới nhất</h2><ul>{recent}</ul></section>

@@ -53,6 +53,10 @@ CI_SEEDS = range(5000, 5007)  # one portal per family for the test suite, disjoi
 # rich-text fields, Liferay's portlets, NukeViet's session notice).
 KEPT_CLASSES = {"hidden", "hide", "d-none", "sr-only", "d-md-none", "d-md-block"}
 KEPT_CLASS_PREFIXES = ("portlet", "ExternalClass", "Mso", "ms-")
+# on <body>, WordPress's body_class() names the kind of page whatever the theme: platform, not theme
+KEPT_BODY_CLASSES = {"home", "blog", "single", "single-post", "page", "archive", "category", "tag", "author",
+                     "date", "search", "attachment", "error404", "paged"}
+KEPT_BODY_CLASS_PREFIXES = ("postid-", "paged-", "page-id-", "single-format-", "post-template-")
 KEPT_IDS = {"aspnetForm", "s4-workspace", "s4-bodyContainer", "timeoutsess"}
 _SYLLABLES = ("tin", "bai", "muc", "khoi", "hop", "cot", "dong", "vung", "noi", "dung", "the", "box",
               "wrap", "item", "col", "blk", "pn", "sec", "ct", "td", "ds", "chi", "tiet", "trang")
@@ -433,6 +437,13 @@ def _add_furniture(root, site: ReplicaSite, theme: Theme) -> None:
             holder.insert(0, element)
 
 
+def _kept(name: str, tag: str) -> bool:
+    """Tell whether a class is the platform's or the framework's, not the theme's."""
+    if name in KEPT_CLASSES or name.startswith(KEPT_CLASS_PREFIXES):
+        return True
+    return tag == "body" and (name in KEPT_BODY_CLASSES or name.startswith(KEPT_BODY_CLASS_PREFIXES))
+
+
 def _rename(root, theme: Theme) -> None:
     """Rename every class and id the replica's theme chose; keep the platform's and the framework's."""
     for element in root.iter():
@@ -441,8 +452,7 @@ def _rename(root, theme: Theme) -> None:
         classes = element.get("class")
         if classes:
             element.set("class", " ".join(
-                name if name in KEPT_CLASSES or name.startswith(KEPT_CLASS_PREFIXES) else theme.name(name)
-                for name in classes.split()))
+                name if _kept(name, element.tag) else theme.name(name) for name in classes.split()))
         ident = element.get("id")
         if ident and ident not in KEPT_IDS and not ident.startswith(("ctl00", "portlet", "p_p_id")):
             element.set("id", theme.name(ident))
