@@ -142,9 +142,14 @@ def cc_index_apis(body: bytes, year_from: str = "", year_to: str = "") -> list[s
     return apis
 
 
+CC_HTML_FILTER = r"~mime:(?:text/html|application/xhtml\+xml)(?:;|$)"  # the MIME type the server sent, as indexed
+
+
 def cc_index_url(api: str, host: str, page: int | None = None) -> str:
     """Return an index query for a host's 200 HTML captures: one page, or the page count when page is None."""
-    params = [("url", f"{host}/*"), ("output", "json"), ("filter", "=status:200"), ("filter", "~mime:html")]
+    # pywb's filter language: `=` exact, `~` a regex matched from the field's start (docs/web-archives.md)
+    params = [("url", f"{host}/*"), ("output", "json"), ("filter", "=status:200"),
+              ("filter", CC_HTML_FILTER)]
     params.append(("showNumPages", "true") if page is None else ("page", str(page)))
     return f"{api}?{urlencode(params)}"
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from scraper.webarchive import (Capture, FormatError, cc_index_apis, cc_range, parse_cc_index, parse_cc_pages,
+from scraper.demo.webarchive import pywb_filter
+from scraper.webarchive import (CC_HTML_FILTER, Capture, FormatError, cc_index_apis, cc_range, parse_cc_index, parse_cc_pages,
                                 parse_wayback_cdx, replay_timestamp)
 
 JSON_PAGE = json.dumps([
@@ -66,3 +67,31 @@ def test_common_crawl_index_lines_give_the_record_range():
 
 def test_the_page_count_answer_is_read():
     assert parse_cc_pages(b'{"pageSize": 5, "blocks": 12, "pages": 3}') == 3
+
+
+# pywb's filter language, which Common Crawl's index server runs (pywb docs/manual/cdxserver_api.rst;
+# CDXFilter in pywb/warcserver/index/cdxops.py): the stand-in must read a filter as pywb does.
+INDEX_ROW = {"urlkey": "vn,gov,dongnai,dinhquan)/pages/newsdetail.aspx?newsid=7", "timestamp": "20190312084512",
+             "url": "http://dinhquan.dongnai.gov.vn/Pages/newsdetail.aspx?NewsId=7", "mime": "text/html",
+             "status": "200", "digest": "AAAA", "length": "2048", "offset": "0", "filename": "crawl.warc.gz"}
+
+
+@pytest.mark.parametrize("expression, kept", [
+    ("=status:200", True),           # exact
+    ("=status:20", False),
+    ("~mime:html", False),           # a regex matched from the start: "html" is not where text/html starts
+    ("~mime:text/", True),
+    ("mime:html", True),             # no modifier: contains
+    ("!=status:200", False),         # negation
+    ("!~mime:image/", True),
+    ("=statuscode:200", True),       # pywb's other names of a field
+    ("~mimetype:text/html", True),
+])
+def test_the_index_stand_in_reads_filters_as_pywb(expression, kept):
+    assert pywb_filter(expression)(INDEX_ROW) is kept
+
+
+def test_the_html_filter_keeps_html_and_xhtml_pages_only():
+    keep = pywb_filter(CC_HTML_FILTER)
+    kinds = ["text/html", "application/xhtml+xml", "text/htmlx", "application/pdf", "warc/revisit"]
+    assert [mime for mime in kinds if keep({**INDEX_ROW, "mime": mime})] == ["text/html", "application/xhtml+xml"]

@@ -154,6 +154,38 @@ class WaybackService(_Service):
         return Reply(200, page, headers=headers)
 
 
+_PYWB_FIELD_NAMES = {"statuscode": "status", "s": "status", "mimetype": "mime", "m": "mime", "original": "url",
+                     "u": "url", "d": "digest", "t": "timestamp", "k": "urlkey", "f": "filename"}  # CDX_ALT_FIELDS
+
+
+def pywb_filter(expression: str):
+    """Return a predicate on an index row for one `filter=` of pywb's CDX server, which Common Crawl's
+    index runs (pywb docs/manual/cdxserver_api.rst, "filter"; pywb/warcserver/index/cdxops.py:
+    CDXFilter): a leading `!` negates; then `=` is an exact match, `~` a regular expression matched
+    from the start of the field (`re.match`), and no modifier "contains". `field:` names the field;
+    without it the whole line is matched."""
+    invert = expression.startswith("!")
+    expression = expression[1:] if invert else expression
+    mode = expression[0] if expression[:1] in ("=", "~") else ""
+    expression = expression[1:] if mode else expression
+    name, sep, value = expression.partition(":")
+    if not sep:
+        name, value = "", expression
+    name = _PYWB_FIELD_NAMES.get(name, name)
+    compiled = re.compile(value) if mode == "~" else None
+
+    def keep(row: dict) -> bool:
+        field_value = str(row.get(name, "")) if name else json.dumps(row)
+        if mode == "=":
+            matched = field_value == value
+        elif mode == "~":
+            matched = compiled.match(field_value) is not None
+        else:
+            matched = value in field_value
+        return matched != invert
+    return keep
+
+
 class CommonCrawlIndex(_Service):
     """Common Crawl's index server: collinfo.json and one CDX index per crawl."""
 
@@ -176,12 +208,8 @@ class CommonCrawlIndex(_Service):
         prefix = query["url"][0].removesuffix("*")
         rows = [r for r in self.crawls[crawl] if r["url"].split("://", 1)[-1].startswith(prefix)]
         for flt in query.get("filter", []):
-            if flt.startswith("="):
-                name, _, value = flt[1:].partition(":")
-                rows = [r for r in rows if r.get(name) == value]
-            elif flt.startswith("~"):
-                name, _, pattern = flt[1:].partition(":")
-                rows = [r for r in rows if re.search(pattern, r.get(name, ""))]
+            keep = pywb_filter(flt)
+            rows = [r for r in rows if keep(r)]
         if not rows:
             return Reply(404, json.dumps({"error": f"No Captures found for: {prefix}*"}).encode(),
                          content_type="application/json")
