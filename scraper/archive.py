@@ -354,11 +354,14 @@ class Archive:
             return
         digest = hashlib.sha256(article.raw_html).hexdigest()
         self.db.execute(
-            "INSERT OR IGNORE INTO raw_pages (article_id, url, fetched_at, http_status, headers, sha256, html_gz)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO raw_pages (article_id, url, fetched_at, http_status, headers, sha256, html_gz,"
+            " capture_url, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [article_id, article.url, article.fetched_at, article.http_status,
              json.dumps(article.raw_headers, ensure_ascii=False), digest,
-             gzip.compress(article.raw_html, mtime=0)],
+             gzip.compress(article.raw_html, mtime=0),
+             # a web-archive capture: which one, and when the archive took it from the portal
+             article.capture_url or None if article.source != "live" else None,
+             article.captured_at or None if article.source != "live" else None],
         )
 
     def _save_attachments(self, article: Article, article_id: int, now: str) -> None:

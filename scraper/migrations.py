@@ -267,6 +267,13 @@ def m017_portal_health_empty_and_missing_fields(db: Database) -> None:
     db.create_view("portal_health", PORTAL_HEALTH_VIEW)
 
 
+@migrations()
+def m018_raw_pages_captures(db: Database) -> None:
+    """raw_pages of web-archive captures name the capture and its time (a WARC export dates them by it)."""
+    db["raw_pages"].add_column("capture_url", str)
+    db["raw_pages"].add_column("captured_at", str)
+
+
 # What researchers browse: each article with its portal's province and level, the facets derived
 # from its date and byline, and its provenance.
 # portal_id is read from portals, so that grouping by it starts from the (few) portals and counts

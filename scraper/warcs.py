@@ -48,16 +48,18 @@ def export_warc(archive: Archive, out, portals: tuple[str, ...] = ()) -> int:
         where = f"WHERE a.portal_id IN ({', '.join('?' * len(portals))})"
         params = list(portals)
     cursor = archive.db.conn.execute(
-        f"SELECT r.url, r.fetched_at, r.http_status, r.headers, r.html_gz, a.portal_id FROM raw_pages r"
-        f" JOIN articles a ON a.id = r.article_id {where} ORDER BY r.id", params)
+        f"SELECT r.url, coalesce(r.captured_at, r.fetched_at), r.http_status, r.headers, r.html_gz, a.portal_id,"
+        f" r.capture_url FROM raw_pages r JOIN articles a ON a.id = r.article_id {where} ORDER BY r.id", params)
     count = 0
-    for url, fetched_at, status, headers, html_gz, portal_id in cursor:
+    for url, taken_at, status, headers, html_gz, portal_id, capture_url in cursor:
         pairs = [(k, v) for k, v in json.loads(headers or "{}").items() if k.lower() not in _WIRE_HEADERS]
         http = StatusAndHeaders(f"{status or 200} OK", pairs, protocol="HTTP/1.1")
-        date = (fetched_at or utc_now()).replace("+00:00", "Z")
+        # the moment the page was taken from the portal: a capture's own time, not when govnews copied it
+        warc_headers = {"WARC-Date": (taken_at or utc_now()).replace("+00:00", "Z"), "WARC-Govnews-Portal": portal_id}
+        if capture_url:
+            warc_headers["WARC-Source-URI"] = capture_url
         record = writer.create_warc_record(url, "response", payload=io.BytesIO(gzip.decompress(html_gz)),
-                                           http_headers=http,
-                                           warc_headers_dict={"WARC-Date": date, "WARC-Govnews-Portal": portal_id})
+                                           http_headers=http, warc_headers_dict=warc_headers)
         writer.write_record(record)
         count += 1
     return count

@@ -31,6 +31,23 @@ logger = logging.getLogger(__name__)
 SOURCES = ("wayback", "commoncrawl")
 
 
+ORIGINAL_PREFIX = "x-archive-orig-"  # the Wayback Machine's name for the portal's own response headers
+
+
+def portal_headers(response: Response) -> dict[str, str]:
+    """Return the portal's own response headers of an `id_` replay: its `X-Archive-Orig-*` ones
+    unprefixed, and the Content-Type (which the replay passes on as archived). The service's own
+    headers (Server, Memento-Datetime, Link, …) are not the portal's."""
+    headers = {}
+    for name, values in response.headers.items():
+        name, value = name.decode("latin-1"), b", ".join(values).decode("latin-1")
+        if name.lower().startswith(ORIGINAL_PREFIX):
+            headers[name[len(ORIGINAL_PREFIX):]] = value
+        elif name.lower() == "content-type":
+            headers[name] = value
+    return headers
+
+
 class RecoverSpider(PortalSpider):
     """List a portal's captures, keep its article URLs, fetch the earliest capture of each, extract it."""
 
@@ -155,8 +172,7 @@ class RecoverSpider(PortalSpider):
     async def parse_capture(self, response: Response, original: str, timestamp: str) -> AsyncIterator[Article]:
         """Extract a fetched capture as an article of the portal, with its provenance."""
         if self.source == "wayback":
-            body, headers = response.body, {k.decode("latin-1"): b", ".join(v).decode("latin-1")
-                                            for k, v in response.headers.items()}
+            body, headers = response.body, portal_headers(response)
             timestamp = replay_timestamp(response.url) or timestamp  # a nearest-capture redirect moved it
             capture_url = response.url
         else:

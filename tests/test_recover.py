@@ -13,9 +13,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from scraper.demo.server import ReplicaServer
 from scraper.demo.sites import NukeVietSite, load_articles, synthetic_articles
@@ -188,6 +191,53 @@ def test_a_second_recovery_fetches_no_capture_again(rescued):
 
 
 # --- a killed recovery resumes without fetching again what it stored ---------------------------
+
+@pytest.fixture(scope="module")
+def exported(rescued):
+    """Export the rescued archive as WARC; return its response records as (WARC headers, HTTP headers)."""
+    warc = rescued["db"].parent / "rescued.warc.gz"
+    result = run_govnews("export", "--format", "warc", "--db", str(rescued["db"]), "-o", str(warc), cwd=warc.parent)
+    assert result.returncode == 0, result.stderr[-2000:]
+    with warc.open("rb") as stream:
+        return [(dict(record.rec_headers.headers), dict(record.http_headers.headers))
+                for record in ArchiveIterator(stream) if record.rec_type == "response"]
+
+
+def raw_captures(rescued) -> dict[str, str]:
+    """Return {capture URL: capture time as WARC writes it} of the stored raw pages that are captures."""
+    return {row["capture_url"]: row["captured_at"].replace("+00:00", "Z") for row in
+            rows(rescued["db"], "SELECT capture_url, captured_at FROM raw_pages WHERE capture_url IS NOT NULL")}
+
+
+def test_every_recovered_article_s_capture_is_exported(exported, rescued):
+    recovered = {row["capture_url"] for row in stored(rescued).values() if row["source"] != "live"}
+    named = {warc["WARC-Source-URI"] for warc, _ in exported if "WARC-Source-URI" in warc}
+    assert (len(recovered), recovered <= named, named == set(raw_captures(rescued))) == (8, True, True)
+
+
+def test_an_exported_capture_is_dated_by_its_capture(exported, rescued):
+    dates = {warc["WARC-Source-URI"]: warc["WARC-Date"] for warc, _ in exported if "WARC-Source-URI" in warc}
+    assert dates == raw_captures(rescued)
+
+
+def test_a_live_page_is_dated_by_its_fetch(exported, rescued):
+    live = {row["fetched_at"].replace("+00:00", "Z") for row in
+            rows(rescued["db"], "SELECT fetched_at FROM raw_pages WHERE capture_url IS NULL")}
+    assert {warc["WARC-Date"] for warc, _ in exported if "WARC-Source-URI" not in warc} == live
+
+
+def test_the_exported_warc_passes_warcio_check(exported, rescued):
+    warc = rescued["db"].parent / "rescued.warc.gz"
+    result = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(warc)], capture_output=True, text=True)
+    assert (result.returncode, len(exported) > 0) == (0, True), result.stdout[-2000:]
+
+
+def test_a_wayback_capture_keeps_the_portal_headers_not_the_service_s(exported, rescued):
+    replays = [uri for uri in raw_captures(rescued) if "/web/" in uri]
+    headers = [http for warc, http in exported if warc.get("WARC-Source-URI") in replays]
+    assert (len(headers), {h.get("Server") for h in headers}, {"Memento-Datetime" in h for h in headers}) == (
+        len(replays), {"Apache"}, {False})
+
 
 @pytest.fixture(scope="module")
 def killed_recovery(tmp_path_factory):
