@@ -40,11 +40,27 @@ $(PLATFORMS):
 	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo -E ) apt-get install -y -qq --no-install-recommends $(PLATFORM_PACKAGES)
 
-test: $(STAMP) $(CHROMIUM) $(REDIS) $(PLATFORMS)
+# pywb, the software of Common Crawl's index server, for the web-archive tests: a venv of its own,
+# since its pins (warcio, gevent, requests, redis) are not the project's.
+PYWB_VENV  := .venv-pywb
+PYWB_STAMP := $(PYWB_VENV)/.installed
+$(PYWB_STAMP): constraints-pywb.txt
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PYWB_VENV)/bin/python -m pip install --quiet -c constraints-pywb.txt pywb
+	touch $(PYWB_STAMP)
+
+# The import-warc test reads a WARC that GNU Wget writes (--warc-file) from the replicas.
+WGET := /usr/bin/wget
+$(WGET):
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo -E ) apt-get install -y -qq wget
+
+test: $(STAMP) $(PYWB_STAMP) $(CHROMIUM) $(REDIS) $(PLATFORMS) $(WGET)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/e2e.py
 
 clean:
-	rm -rf $(VENV) archive.db archive.db-wal archive.db-shm
+	rm -rf $(VENV) $(PYWB_VENV) archive.db archive.db-wal archive.db-shm

@@ -274,14 +274,26 @@ class Archive:
         return [row[0] for row in rows]
 
     def _merge_capture(self, existing: dict, article: Article, now: str) -> str:
-        """Merge a capture into the row of its article: the earliest capture time is kept, and a
-        different text becomes an article_versions row (once); the current text stays. Return
-        'unchanged' or 'changed'."""
-        self.db.execute("UPDATE articles SET captured_at = ?, capture_url = ? WHERE id = ?"
-                        " AND (captured_at IS NULL OR captured_at = '' OR captured_at > ?)",
-                        [article.captured_at, article.capture_url, existing["id"], article.captured_at])
+        """Merge a capture into the row of its article; return 'unchanged' or 'changed'.
+
+        `captured_at` keeps the earliest capture, `last_captured_at` the latest. The capture's text
+        becomes current when it is the newest text known of an article the portal no longer serves
+        (capture_is_current); otherwise a different text becomes an article_versions row, once.
+        """
+        times = [t for t in (existing["captured_at"], existing["last_captured_at"], article.captured_at) if t]
+        self.db.execute("UPDATE articles SET captured_at = ?, last_captured_at = ? WHERE id = ?",
+                        [min(times), max(times), existing["id"]])
+        if not existing["captured_at"] or article.captured_at < existing["captured_at"]:
+            if existing["source"] == "live":  # a live row names its earliest capture
+                self.db.execute("UPDATE articles SET capture_url = ? WHERE id = ?", [article.capture_url, existing["id"]])
         if existing["content_hash"] == article.content_hash:
             return "unchanged"
+        if self.capture_is_current(existing, article):
+            self._add_version(existing, now)
+            row = {name: getattr(article, name) for name in ARTICLE_COLUMNS
+                   if name not in ("portal_id", "captured_at", "last_captured_at")}
+            self.db["articles"].update(existing["id"], row)
+            return "changed"
         known = self.db.execute("SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ?",
                                 [existing["id"], article.content_hash]).fetchone()
         if not known:
@@ -289,6 +301,18 @@ class Archive:
                 {"article_id": existing["id"], "title": article.title, "text": article.text,
                  "content_hash": article.content_hash, "first_seen_at": article.captured_at, "replaced_at": now})
         return "changed"
+
+    def capture_is_current(self, existing: dict, article: Article) -> bool:
+        """Tell whether a capture's text replaces an article's current text: the capture is newer
+        than that text (its capture time, or the last live fetch), and the portal no longer serves
+        the article (the row never came from the portal live, or the portal is offline or redirected).
+        A live portal's own text stays current: its next crawl reads it again."""
+        if existing["source"] == "live":
+            gone = self.db.execute(
+                "SELECT 1 FROM portals WHERE id = ? AND (status IN ('offline', 'redirected')"
+                " OR checked_status IN ('offline', 'redirected'))", [existing["portal_id"]]).fetchone()
+            return bool(gone) and article.captured_at > (existing["last_seen_at"] or "")
+        return article.captured_at > (existing["last_captured_at"] or existing["captured_at"] or "")
 
     def _row_by_canonical(self, canonical_url: str) -> dict | None:
         """Return the stored row of a canonical URL, or None."""
@@ -303,6 +327,8 @@ class Archive:
             [article.content_hash],
         ).fetchone()
         row.update(first_seen_at=now, last_seen_at=now, duplicate_of=duplicate[0] if duplicate else None)
+        if article.source != "live":
+            row["last_captured_at"] = article.last_captured_at or article.captured_at
         return self.db["articles"].insert(row).last_pk
 
     def _cluster(self, article: Article, article_id: int, blob: bytes) -> Callable[[], None]:

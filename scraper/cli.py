@@ -465,26 +465,23 @@ def _export_articles(archive, fmt: str, output: str, rows, raw: bool = False) ->
 def import_warc_command(files, registry, db_path) -> None:
     """Store the articles of WARC files (gzip'd or not) whose hosts are registry portals.
 
-    Each page goes through the same extraction as a crawl; rows carry source = warc, the record's
-    file and offset (capture_url) and its WARC-Date (captured_at).
+    Each page goes through the same extraction as a crawl, and only articles are kept (home pages,
+    listings and other pages are counted as skipped); a portal still `auto` is detected from its
+    home page in the WARC. Rows carry source = warc, the record's file and offset (capture_url)
+    and its WARC-Date (captured_at).
 
     \b
         govnews import-warc collection-*.warc.gz --db archive.db
     """
     from scraper.archive import Archive
-    from scraper.crawl import ANY_AGE, default_registry, family_hints, family_of
+    from scraper.crawl import default_registry
     from scraper.warcs import import_warc
 
     portals = choose_portals(registry or str(default_registry()), (), True, include_offline=True)
     archive = Archive(db_path)
     try:
         archive.upsert_portals(portals)
-        detected = archive.detected_families(ANY_AGE)
-
-        def hints_for(portal):
-            return family_hints(family_of(portal, detected)).merged(portal.hints)
-
-        counts = import_warc([Path(f) for f in files], archive, portals, hints_for)
+        counts = import_warc([Path(f) for f in files], archive, portals)
     finally:
         archive.close()
     for outcome, n in sorted(counts.items()):

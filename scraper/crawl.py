@@ -38,16 +38,26 @@ def default_registry() -> Path:
 
 
 @functools.cache
-def family_hints(family: str) -> Hints:
-    """Return the hints of a family's spider, loaded by name (scraper/ never imports spiders/).
+def family_spider(family: str) -> type:
+    """Return the spider class of a family, loaded by name (scraper/ never imports spiders/).
 
-    A family without a spider of its own gets generic's (none).
+    A family without a spider of its own gets generic's.
     """
     root = str(project_root())
     if root not in sys.path:
         sys.path.insert(0, root)
     loader = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["spiders"]}))
-    return loader.load(spider_for_family(family)).family_hints
+    return loader.load(spider_for_family(family))
+
+
+def family_hints(family: str) -> Hints:
+    """Return the hints of a family's spider (generic's, none, for a family without a spider)."""
+    return family_spider(family).family_hints
+
+
+def family_platform(family: str):
+    """Return the platform knowledge of a family's spider (its URL shapes, page-type markers)."""
+    return family_spider(family).platform
 
 
 def crawl_settings(db_path: str | Path, registry: str | Path, overrides: dict) -> Settings:

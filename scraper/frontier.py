@@ -310,3 +310,16 @@ class FrontierMiddleware:
             logger.info("%s: crawl ended (%s) with %d requests pending; the next crawl resumes them",
                         self.frontier.portal_id, reason, pending)
         self.archive.close()
+
+
+def schedule_outside_callback(crawler: Crawler, requests: Iterable[Request]) -> int:
+    """Schedule requests a spider makes outside a callback (in a spider_idle handler) through the
+    frontier, as a callback's requests go: written as pending first, so that a killed run resumes
+    them. Return how many were scheduled (those pending or done already are not)."""
+    requests = list(requests)
+    middleware = next((m for m in crawler.engine.scraper.spidermw.middlewares if isinstance(m, FrontierMiddleware)), None)
+    if middleware is not None and middleware.frontier is not None:
+        requests = middleware.record(requests)
+    for request in requests:
+        crawler.engine.crawl(request)
+    return len(requests)

@@ -239,7 +239,7 @@ def m015_news_facet_columns_indexed(db: Database) -> None:
     with them, 1 ms and 20 ms.
     """
     db.execute("DROP VIEW IF EXISTS news")
-    db.create_view("news", news_view())
+    db.create_view("news", news_view(last_captured=False))  # the column comes with m019
     for name, expression in NEWS_FACET_EXPRESSIONS.items():
         db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_{name}_search_key ON articles({expression}, search_key)")
         db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_portal_id_{name} ON articles(portal_id, {expression})")
@@ -274,6 +274,15 @@ def m018_raw_pages_captures(db: Database) -> None:
     db["raw_pages"].add_column("captured_at", str)
 
 
+@migrations()
+def m019_last_captured_at(db: Database) -> None:
+    """articles.last_captured_at: the latest capture recovered, beside captured_at, the earliest (news shows both)."""
+    db["articles"].add_column("last_captured_at", str)
+    db.execute("UPDATE articles SET last_captured_at = captured_at WHERE captured_at > ''")
+    db.execute("DROP VIEW IF EXISTS news")
+    db.create_view("news", news_view())
+
+
 # What researchers browse: each article with its portal's province and level, the facets derived
 # from its date and byline, and its provenance.
 # portal_id is read from portals, so that grouping by it starts from the (few) portals and counts
@@ -295,17 +304,19 @@ NEWS_FACET_EXPRESSIONS = {
 }
 
 
-def news_view(published: bool = False) -> str:
+def news_view(published: bool = False, last_captured: bool = True) -> str:
     """The news view as m015 defines it: NEWS_VIEW with the derived columns cast to text (compared with a
     number, they convert it). published: a snapshot's, reading portal id, province and level from articles,
-    where publish.news_without_join copies them, instead of joining portals."""
+    where publish.news_without_join copies them, instead of joining portals. last_captured: with
+    last_captured_at (m019 on)."""
     portal = "a.portal_id, a.province, a.level" if published else "p.id AS portal_id, p.province, p.level"
     source = "articles a" if published else "articles a JOIN portals p ON p.id = a.portal_id"
     return f"""SELECT a.id, {portal}, {NEWS_FACET_EXPRESSIONS["year"]} AS year,
        {NEWS_FACET_EXPRESSIONS["month"]} AS month, a.published_at, a.date_precision, a.title,
        a.author, {NEWS_FACET_EXPRESSIONS["has_author"]} AS has_author,
        a.summary, a.text, a.category, a.source, a.url, a.canonical_url, a.capture_url, a.captured_at,
-       a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of, a.cluster_id, a.search_key
+       {"a.last_captured_at, " if last_captured else ""}a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of,
+       a.cluster_id, a.search_key
 FROM {source}"""
 
 

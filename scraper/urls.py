@@ -53,6 +53,33 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
 
 
+def host_form(host: str) -> str:
+    """Return the form of a host name that its www. and bare forms share (lower case, no `www.`)."""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def in_portal_form(url: str, base_url: str) -> str:
+    """Return url on the portal's own scheme, host and port when it is on one of the forms of the
+    portal's host (with or without `www.`, http or https, the scheme's default port written or not);
+    any other URL unchanged.
+
+    Web archives hold a portal's pages under all of these forms (their SURT keys fold them into one);
+    the archive keeps one row per article, under the form the registry names.
+    """
+    parts, base = urlsplit(url), urlsplit(base_url)
+    if not parts.hostname or host_form(parts.hostname) != host_form(base.hostname or ""):
+        return url
+    if _own_port(parts.port) != _own_port(base.port):
+        return url  # another port is another server
+    return urlunsplit((base.scheme, base.netloc, parts.path or "/", parts.query, parts.fragment))
+
+
+def _own_port(port: int | None) -> int | None:
+    """Return a URL's port unless it is a web default (80, 443), which the host's forms share."""
+    return None if port in (None, 80, 443) else port
+
+
 def same_host(url: str, host: str) -> bool:
     """Tell whether url is on host (or a subdomain of it)."""
     other = urlsplit(url).hostname or ""

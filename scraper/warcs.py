@@ -3,9 +3,11 @@
 Export writes each stored raw page (`raw_pages`) as a WARC/1.0 `response` record (gzip, one
 member per record) after a `warcinfo` record, with the HTTP status and headers of the fetch and
 the header `WARC-Govnews-Portal` naming the portal. Import reads `response` records (revisits,
-requests, metadata are skipped), finds the portal by that header or by the registry's hosts,
-and sends each HTML page through the same extraction, normalisation and `Archive.save` as a
-crawl, with `source = warc`, `capture_url = <file>#<offset>` and `captured_at` = WARC-Date.
+requests, metadata are skipped), finds the portal by that header or by the registry's hosts (any
+of their forms: www. or bare, http or https), keeps the pages that are articles by the portal's
+family (detected from the WARC for `auto` portals) and by extraction's verdict, and sends each
+through the same extraction, normalisation and `Archive.save` as a crawl, with `source = warc`,
+`capture_url = <file>#<offset>` and `captured_at` = WARC-Date.
 """
 
 from __future__ import annotations
@@ -18,17 +20,21 @@ from collections import Counter
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+from scrapy.http import HtmlResponse
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from scraper.archive import Archive, utc_now
+from scraper.detect import detect_family
 from scraper.extract import EXTRACTOR_VERSION, NotAnArticle
 from scraper.items import Article
 from scraper.normalize import Untitled, normalize_article
 from scraper.pool import extract_and_sign
 from scraper.registry import Portal
+from scraper.urls import canonical_url, host_form, in_portal_form
 from scraper.webarchive import WarcPage, warc_pages
 
 logger = logging.getLogger(__name__)
@@ -65,39 +71,100 @@ def export_warc(archive: Archive, out, portals: tuple[str, ...] = ()) -> int:
     return count
 
 
-def import_warc(paths: list[Path], archive: Archive, portals: list[Portal], hints_for) -> Counter:
+def import_warc(paths: list[Path], archive: Archive, portals: list[Portal]) -> Counter:
     """Store the articles of WARC files; return counts of what happened to their response records.
 
-    hints_for(portal) gives the extraction hints of a portal (its family's, merged with its own).
+    A page is stored when it is an article by its portal's family: not a home page, listing or
+    other page by the platform's URL shapes or page-type markers, and an article by extraction's
+    verdict (presumed only for URLs of the platform's article shape). A portal whose family is
+    `auto` and not detected yet is detected from the WARC's capture of its home page (or, without
+    one, its first page in the WARC), and the detection is recorded.
     """
+    from scraper.crawl import ANY_AGE, family_hints, family_of, family_platform
+
     by_id = {p.id: p for p in portals}
-    by_host = {p.host: p for p in portals}
+    by_host = {host_form(p.host): p for p in portals}
+    detected = archive.detected_families(ANY_AGE)
+    for portal_id, (family, evidence) in _detect_from_warcs(paths, by_id, by_host, detected).items():
+        archive.record_detection(portal_id, family, evidence)
+        detected[portal_id] = family
+        logger.info("%s: family %s, detected from the WARC's capture of its home page", portal_id, family)
+    knowledge = {}
+    for portal in portals:
+        family = family_of(portal, detected)
+        knowledge[portal.id] = (family_hints(family).merged(portal.hints), family_platform(family))
     counts: Counter = Counter()
     for path in paths:
         with open(path, "rb") as stream:
             for page in warc_pages(stream):
-                outcome = _import_page(page, path, archive, by_id, by_host, hints_for)
+                portal = _portal_of(page, by_id, by_host)
+                outcome = _import_page(page, path, archive, portal, *knowledge[portal.id]) if portal else \
+                    "skipped: host not in the registry"
                 counts[outcome] += 1
     return counts
 
 
-def _import_page(page: WarcPage, path: Path, archive, by_id, by_host, hints_for) -> str:
-    """Store one WARC response as an article; return what happened (new, unchanged, changed, or a skip reason)."""
+def _portal_of(page: WarcPage, by_id: dict, by_host: dict) -> Portal | None:
+    """Return the registry portal a WARC record belongs to: by govnews's header, else by any form of its host."""
+    return by_id.get(page.portal_id) or by_host.get(host_form(urlsplit(page.target_uri).hostname or ""))
+
+
+def _detect_from_warcs(paths: list[Path], by_id: dict, by_host: dict, detected: dict) -> dict[str, tuple[str, tuple]]:
+    """Return {portal id: (family, evidence)} for the `auto` portals not detected yet, from their home
+    page in the WARC files: the capture of the base URL, or of where it redirected, else their first page."""
+    undetected = {p.id for p in by_id.values() if p.family == "auto" and p.id not in detected}
+    homes: dict[str, tuple[int, bytes]] = {}  # portal id -> (rank: 0 base URL, 1 its redirect, 2 any page; body)
+    redirects: dict[str, str] = {}  # portal id -> where its base URL redirected
+    for path in paths if undetected else []:
+        with open(path, "rb") as stream:
+            for page in warc_pages(stream):
+                portal = _portal_of(page, by_id, by_host)
+                if portal is None or portal.id not in undetected:
+                    continue
+                url = canonical_url(in_portal_form(page.target_uri, portal.base_url))
+                if url == canonical_url(portal.base_url) and 300 <= page.status < 400:
+                    location = next((v for k, v in page.headers.items() if k.lower() == "location"), "")
+                    redirects[portal.id] = canonical_url(in_portal_form(urljoin(page.target_uri, location), portal.base_url))
+                    continue
+                if page.status != 200 or not _is_html(page):
+                    continue
+                rank = 0 if url == canonical_url(portal.base_url) else 1 if url == redirects.get(portal.id) else 2
+                if rank < homes.get(portal.id, (3, b""))[0]:
+                    homes[portal.id] = (rank, page.body)
+    found = {}
+    for portal_id, (_, body) in homes.items():
+        detection = detect_family(body.decode("utf-8", "replace"))
+        found[portal_id] = (detection.family, detection.evidence)
+    return found
+
+
+def _is_html(page: WarcPage) -> bool:
     content_type = next((v for k, v in page.headers.items() if k.lower() == "content-type"), "text/html")
-    if page.status != 200 or "html" not in content_type.lower():
+    return "html" in content_type.lower()
+
+
+def _import_page(page: WarcPage, path: Path, archive, portal: Portal, hints, platform) -> str:
+    """Store one WARC response of a portal as an article; return what happened (new, unchanged, changed, or a skip reason)."""
+    if page.status != 200 or not _is_html(page):
         return "skipped: not a 200 HTML page"
-    portal = by_id.get(page.portal_id) or by_host.get(urlsplit(page.target_uri).hostname or "")
-    if portal is None:
-        logger.info("skipped %s: no registry portal on this host", page.target_uri)
-        return "skipped: host not in the registry"
+    url = in_portal_form(page.target_uri, portal.base_url)
+    kind = platform.url_kind(canonical_url(url))
+    if kind:
+        logger.info("skipped %s: a %s page by the %s platform's URL shapes", page.target_uri, kind.replace("_", " "),
+                    portal.id)
+        return f"skipped: {kind.replace('_', ' ')}"
+    if platform.is_other_page(HtmlResponse(url, body=page.body, headers=page.headers)):
+        logger.info("skipped %s: the platform marks it as no article", page.target_uri)
+        return "skipped: platform marks no article"
     try:
-        extracted, signature = extract_and_sign(page.body, page.target_uri, hints_for(portal), True)
+        known = platform.matches(platform.article_url, url) or platform.matches(hints.article_url_pattern, url)
+        extracted, signature = extract_and_sign(page.body, url, hints, known)
     except NotAnArticle as exc:
         logger.info("skipped %s: %s", page.target_uri, exc)
         return "skipped: not an article"
     fields = asdict(extracted)
     attachments = fields.pop("attachments")
-    article = Article(portal_id=portal.id, url=page.target_uri, **fields,
+    article = Article(portal_id=portal.id, url=url, **fields,
                       attachments=[{"url": url, "title": title} for url, title in attachments],
                       source="warc", capture_url=f"{path.name}#{page.offset}", captured_at=_iso(page.date),
                       fetched_at=utc_now(), extractor_version=EXTRACTOR_VERSION, raw_html=page.body,

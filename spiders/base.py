@@ -80,8 +80,7 @@ class PortalSpider(scrapy.Spider):
             self.archived = self.known = self.shared.known_urls()
         else:
             self.archived, self.known = self.archive_state(portal)
-        # What the interrupted run stored was requested in this run: a resumed recovery must not
-        # fetch another capture of it (an uninterrupted run fetches one capture per article).
+        # What the interrupted run stored was requested in this run: a resumed crawl does not fetch it again.
         self.requested: set[str] = self.archived - self.known
         self.workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS")
         self.extract_enabled = self.settings.getbool("ARCHIVE_EXTRACT_ENABLED")

@@ -26,6 +26,7 @@ from scrapy.http import FormRequest, Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from scraper.extract import NotAnArticle
+from scraper.frontier import schedule_outside_callback
 from scraper.links import is_pagination, is_trap, url_shape
 from scraper.politeness import SharedRobotsTxtMiddleware
 from scraper.urls import canonical_url, same_host
@@ -67,6 +68,23 @@ class Platform:
     other_page: str = ""
     """XPath true on the platform's pages that are not articles, by the page-type markers the
     platform itself prints (WordPress's body classes: page, attachment, archive, search)."""
+
+    def url_kind(self, url: str) -> str:
+        """Tell what a page is by its (canonical) URL alone, where the platform's shapes say it:
+        `home`, `listing` (a listing or one of its pages), `not_article_url` (the platform has an
+        article shape and this is not it), or '' when the URL may be an article's."""
+        parts = urlsplit(url)
+        if parts.path in ("", "/") and not parts.query:
+            return "home"
+        if self.matches(self.article_url, url):
+            return ""
+        if self.matches(self.listing_url, url) or self.matches(self.paging_url, url):
+            return "listing"
+        return "not_article_url" if self.article_url else ""
+
+    def is_other_page(self, page) -> bool:
+        """Tell whether a page (a Scrapy response or selector) carries the platform's non-article markers."""
+        return bool(self.other_page and page.xpath(self.other_page))
 
     def matches(self, pattern: str, url: str) -> bool:
         """Tell whether a URL's path and query match one of the platform's patterns."""
@@ -209,7 +227,7 @@ class DiscoverySpider(PortalSpider):
             yield request
         platform_article = known_article or self.platform.matches(self.platform.article_url, response.url)
         listing = not platform_article and self.platform.matches(self.platform.listing_url, response.url)
-        if self.platform.other_page and response.xpath(self.platform.other_page):
+        if self.platform.is_other_page(response):
             self.crawler.stats.inc_value("archive/skipped/platform_other_page")
             listing = True  # the platform says what this page is: read it for links only
         if self.extract_enabled and not listing:
@@ -327,6 +345,5 @@ class DiscoverySpider(PortalSpider):
         logger.warning("%s: the %s platform's URL shapes found no article; following %d other links",
                        self.portal.id, self.name, len(requests))
         self.crawler.stats.inc_value("archive/discovery/fallback", len(requests))
-        for request in requests:
-            self.crawler.engine.crawl(request)
+        schedule_outside_callback(self.crawler, requests)  # a killed crawl resumes them too
         raise DontCloseSpider

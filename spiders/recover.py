@@ -1,9 +1,13 @@
 """The recover spider: a portal's articles from web-archive captures (Wayback Machine, Common Crawl).
 
 It never contacts the portal itself (a dissolved district's host may not even resolve): it lists
-the captures through the services' CDX indexes, keeps the HTML captures whose URLs look like
-the family's article URLs, fetches each article's earliest capture raw, and sends it through the
-same extraction and pipelines as a live page, with `source`, `capture_url` and `captured_at`.
+the captures through the services' CDX indexes (every form of the host: the services' SURT keys
+fold `www.`, the scheme and the default port), sets aside what the family's URL shapes call a
+home page, listing or other non-article page (counted), and, once every index page is read,
+fetches the earliest and the latest capture of each article raw. Each goes through the same
+extraction as a live page, without the article presumption where the URL shape does not make
+one, and the family's page-type markers; a listing or soft 404 is counted, never stored. Items
+carry `source`, `capture_url` and `captured_at`; the archive decides which text is current.
 """
 
 from __future__ import annotations
@@ -14,13 +18,16 @@ from collections.abc import AsyncIterator, Iterable
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Response
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import HtmlResponse, Response
 
 from scraper.archive import Archive
-from scraper.crawl import family_hints
+from scraper.crawl import family_hints, family_platform
 from scraper.extract import NotAnArticle
+from scraper.frontier import schedule_outside_callback
 from scraper.items import Article
-from scraper.urls import canonical_url, same_host
+from scraper.urls import canonical_url, host_form, in_portal_form, same_host
 from scraper.webarchive import (Capture, FormatError, capture_time, cc_data_url, cc_index_apis, cc_index_url, cc_range,
                                 parse_cc_index, parse_cc_pages, parse_wayback_cdx, replay_timestamp,
                                 warc_member_page, wayback_cdx_url, wayback_replay_url)
@@ -49,7 +56,7 @@ def portal_headers(response: Response) -> dict[str, str]:
 
 
 class RecoverSpider(PortalSpider):
-    """List a portal's captures, keep its article URLs, fetch the earliest capture of each, extract it."""
+    """List a portal's captures, keep its articles', fetch the earliest and latest of each, extract them."""
 
     name = "recover"
 
@@ -60,8 +67,15 @@ class RecoverSpider(PortalSpider):
             raise ValueError(f"unknown source {source!r}: one of {', '.join(SOURCES)}")
         self.source, self.family, self.year_from, self.year_to = source, family, str(year_from or ""), str(year_to or "")
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
+
     def setup(self, portal) -> None:
         self.family_hints = family_hints(getattr(self, "family", "generic"))
+        self.platform = family_platform(getattr(self, "family", "generic"))
         super().setup(portal)
         settings = self.settings
         self.wayback = settings["ARCHIVE_WAYBACK_URL"].rstrip("/")
@@ -69,15 +83,19 @@ class RecoverSpider(PortalSpider):
         self.cc_data = settings["ARCHIVE_CC_DATA_URL"].rstrip("/")
         # the services are the only hosts this spider talks to
         self.allowed_domains = sorted({urlsplit(u).hostname for u in (self.wayback, self.cc_index, self.cc_data)})
-        self.site = urlsplit(portal.base_url).netloc  # what the indexes are asked for: host[:port]
+        # what the indexes are asked for: host[:port] without www. (their keys fold the host's forms)
+        netloc = urlsplit(portal.base_url).netloc.lower()
+        self.site = host_form(netloc)
         pattern = self.hints.article_url_pattern
         self.article_pattern = re.compile(pattern, re.IGNORECASE) if pattern else None
+        self.candidates: dict[str, list[Capture]] = {}  # article key -> [earliest capture, latest capture]
+        self.fetching = False
         archive = Archive(settings["ARCHIVE_DB_PATH"])
         try:
-            # articles recovered before, with their earliest capture: a later capture adds nothing
-            self.captured = dict(archive.db.execute(
-                "SELECT canonical_url, captured_at FROM articles WHERE portal_id = ? AND captured_at > ''",
-                [portal.id]).fetchall())
+            # captures recovered before: one inside their span adds nothing
+            self.captured = {url: (first, last or first) for url, first, last in archive.db.execute(
+                "SELECT canonical_url, captured_at, last_captured_at FROM articles WHERE portal_id = ?"
+                " AND captured_at > ''", [portal.id]).fetchall()}
         finally:
             archive.close()
 
@@ -94,44 +112,80 @@ class RecoverSpider(PortalSpider):
 
     # --- choosing captures -------------------------------------------------------------------
 
-    def wanted(self, captures: Iterable[Capture]) -> list[Capture]:
-        """Return the captures to fetch: HTML 200s of the portal's article URLs, the earliest of each article."""
-        articles = [(canonical_url(c.original), c) for c in captures if self.is_article_capture(c)]
-        chosen = []
-        for canonical, capture in sorted(articles, key=lambda pair: (pair[0], pair[1].timestamp)):
-            if canonical in self.requested:
+    def collect(self, captures: Iterable[Capture]) -> int:
+        """Keep the earliest and latest capture of each article among an index page's captures;
+        count the others by what they are. Return how many captures may be articles."""
+        kept = 0
+        for capture in captures:
+            kind = self.capture_kind(capture)
+            if kind:
+                self.crawler.stats.inc_value(f"archive/skipped/capture_{kind}")
                 continue
-            earlier = self.captured.get(canonical)
-            if earlier and earlier <= capture.captured_at:
-                self.crawler.stats.inc_value("archive/skipped/captured_before")
-                continue
-            self.requested.add(canonical)
-            chosen.append(capture)
-        return chosen
+            kept += 1
+            key = canonical_url(in_portal_form(capture.original, self.portal.base_url))
+            span = self.candidates.setdefault(key, [capture, capture])
+            span[0] = min(span[0], capture, key=lambda c: c.timestamp)
+            span[1] = max(span[1], capture, key=lambda c: c.timestamp)
+        return kept
 
-    def is_article_capture(self, capture: Capture) -> bool:
-        """Tell whether a capture is a 200 HTML page of the portal whose URL looks like one of its articles."""
-        if not capture.is_html_page() or not same_host(capture.original, self.portal.host):
-            return False
-        parts = urlsplit(capture.original)
+    def capture_kind(self, capture: Capture) -> str:
+        """Return why a capture is no article ('' when it may be one): not an HTML 200, another
+        host, or a home page, listing or other page by the platform's URL shapes."""
+        if not capture.is_html_page():
+            return "not_html"
+        url = in_portal_form(capture.original, self.portal.base_url)
+        if not same_host(url, self.portal.host):
+            return "offsite"
+        kind = self.platform.url_kind(canonical_url(url))
+        if kind:
+            return kind
+        parts = urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
-        return not self.article_pattern or bool(self.article_pattern.search(target))
+        if self.article_pattern and not self.article_pattern.search(target):
+            return "not_article_url"
+        return ""
+
+    def on_idle(self, spider) -> None:
+        """Once every index page is read, fetch the captures chosen (the span of each article is known only then)."""
+        if spider is not self or self.fetching:
+            return
+        self.fetching = True
+        scheduled = schedule_outside_callback(self.crawler, self.capture_requests())
+        logger.info("%s: %s: %d articles captured, %d captures to fetch", self.portal.id, self.source,
+                    len(self.candidates), scheduled)
+        if scheduled:
+            raise DontCloseSpider
+
+    def capture_requests(self) -> Iterable[scrapy.Request]:
+        """Yield the earliest and the latest capture of each article, unless a recovery read them before."""
+        for key, (earliest, latest) in sorted(self.candidates.items()):
+            first, last = self.captured.get(key, ("", ""))
+            for capture in (earliest,) if latest is earliest or latest.timestamp == earliest.timestamp else (earliest, latest):
+                if first and first <= capture.captured_at <= last:
+                    self.crawler.stats.inc_value("archive/skipped/captured_before")
+                    continue
+                yield self.capture_request(capture)
+
+    def capture_request(self, capture: Capture) -> scrapy.Request:
+        """Return the request that fetches a capture raw: a Wayback `id_` replay or a Common Crawl WARC range."""
+        kwargs = {"original": capture.original, "timestamp": capture.timestamp}
+        if self.source == "wayback":
+            return self.service_request(wayback_replay_url(self.wayback, capture), self.parse_capture, cb_kwargs=kwargs)
+        return self.service_request(cc_data_url(self.cc_data, capture), self.parse_capture,
+                                    headers={"Range": cc_range(capture)}, cb_kwargs=kwargs)
 
     # --- Wayback -------------------------------------------------------------------------------
 
     def parse_wayback_index(self, response: Response) -> Iterable[scrapy.Request]:
-        """Read one CDX page: request the wanted captures raw (`id_`), then the next page by its resume key."""
+        """Read one CDX page, then ask for the next by its resume key."""
         try:
             captures, resume_key = parse_wayback_cdx(response.body)
         except FormatError as exc:
             self.crawler.stats.inc_value("archive/errors/cdx_format")
             logger.error("%s: %s: %s", self.portal.id, response.url, exc)
             return
-        wanted = self.wanted(captures)
-        logger.info("%s: Wayback CDX page: %d captures, %d articles to fetch", self.portal.id, len(captures), len(wanted))
-        for capture in wanted:
-            yield self.service_request(wayback_replay_url(self.wayback, capture), self.parse_capture,
-                                       cb_kwargs={"original": capture.original, "timestamp": capture.timestamp})
+        kept = self.collect(captures)
+        logger.info("%s: Wayback CDX page: %d captures, %d of articles", self.portal.id, len(captures), kept)
         if resume_key:
             yield self.service_request(
                 wayback_cdx_url(self.wayback, self.site, self.year_from, self.year_to, resume_key),
@@ -143,34 +197,30 @@ class RecoverSpider(PortalSpider):
         """Read the list of crawls; ask each crawl in the years wanted how many index pages the host has."""
         apis = cc_index_apis(response.body, self.year_from, self.year_to)
         logger.info("%s: Common Crawl: %d crawls to search", self.portal.id, len(apis))
-        for api in apis:
-            yield self.service_request(cc_index_url(api, self.site), self.parse_cc_page_count,
-                                       cb_kwargs={"api": api}, meta={"handle_httpstatus_list": [404]})
+        for api in apis:  # the index servers collinfo.json names may be other hosts than its own
+            yield self.service_request(cc_index_url(api, self.site), self.parse_cc_page_count, cb_kwargs={"api": api},
+                                       meta={"handle_httpstatus_list": [404], "allow_offsite": True})
 
     def parse_cc_page_count(self, response: Response, api: str) -> Iterable[scrapy.Request]:
         if response.status == 404:  # "No Captures found" in this crawl
             return
         for page in range(parse_cc_pages(response.body)):
             yield self.service_request(cc_index_url(api, self.site, page), self.parse_cc_index,
-                                       meta={"handle_httpstatus_list": [404]})
+                                       meta={"handle_httpstatus_list": [404], "allow_offsite": True})
 
-    def parse_cc_index(self, response: Response) -> Iterable[scrapy.Request]:
-        """Read one index page: fetch each wanted capture's gzip member from the crawl's WARC file."""
-        if response.status == 404:
+    def parse_cc_index(self, response: Response) -> None:
+        """Read one index page of a crawl."""
+        if response.status == 404:  # pywb: no capture on this page passed the filters
             return
         captures = parse_cc_index(response.body)
-        wanted = self.wanted(captures)
-        logger.info("%s: Common Crawl index page: %d captures, %d articles to fetch", self.portal.id,
-                    len(captures), len(wanted))
-        for capture in wanted:
-            yield self.service_request(cc_data_url(self.cc_data, capture), self.parse_capture,
-                                       headers={"Range": cc_range(capture)},
-                                       cb_kwargs={"original": capture.original, "timestamp": capture.timestamp})
+        kept = self.collect(captures)
+        logger.info("%s: Common Crawl index page: %d captures, %d of articles", self.portal.id, len(captures), kept)
 
     # --- captures ------------------------------------------------------------------------------
 
     async def parse_capture(self, response: Response, original: str, timestamp: str) -> AsyncIterator[Article]:
-        """Extract a fetched capture as an article of the portal, with its provenance."""
+        """Extract a fetched capture as an article of the portal, with its provenance; skip (and
+        count) a capture that turns out to be no article."""
         if self.source == "wayback":
             body, headers = response.body, portal_headers(response)
             timestamp = replay_timestamp(response.url) or timestamp  # a nearest-capture redirect moved it
@@ -182,15 +232,20 @@ class RecoverSpider(PortalSpider):
                 return
             body, headers = page.body, page.headers
             capture_url = f"{response.url}#{response.request.headers.get('Range', b'').decode('latin-1')}"
+        url = in_portal_form(original, self.portal.base_url)
+        if self.platform.is_other_page(HtmlResponse(url, body=body, headers=headers)):
+            self.skip(original, "platform_other_page", "the platform marks the page as no article")
+            return
+        known = self.platform.matches(self.platform.article_url, url) or bool(self.article_pattern)
         try:
-            extracted = await self.extract_body(body, original, known_article=True)
+            extracted = await self.extract_body(body, url, known_article=known)
         except NotAnArticle as exc:
             self.skip(original, "not_article", str(exc))
             return
         if not extracted:
             return
         item = self.article_item(response, extracted)
-        item.url, item.source, item.capture_url = original, self.source, capture_url
+        item.url, item.source, item.capture_url = url, self.source, capture_url
         item.captured_at = capture_time(timestamp)
         item.raw_html, item.raw_headers, item.http_status = body, headers, 200
         yield item

@@ -38,7 +38,7 @@ NEWS_ONLY_COLUMNS = {
     "has_author": "yes when the article has a byline (`author`), else no.",
 }
 NEWS_COLUMNS = ("id", "portal_id", "published_at", "date_precision", "title", "author", "summary", "text", "category",
-                "source", "url", "canonical_url", "capture_url", "captured_at", "first_seen_at", "last_seen_at",
+                "source", "url", "canonical_url", "capture_url", "captured_at", "last_captured_at", "first_seen_at", "last_seen_at",
                 "gone_at", "duplicate_of", "cluster_id", "search_key")
 OTHER_TABLES = {
     "portals": {

@@ -44,7 +44,7 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
             elif getattr(site, "moved_to", ""):  # the portal moved: everything redirects, path kept
                 reply = Reply(301, b"", headers=(("Location", site.moved_to + self.path),))
             elif hasattr(site, "handle_request"):  # services that read request headers (Range)
-                reply = site.handle_request(method, parts.path, parse_qs(parts.query), self.headers)
+                reply = site.handle_request(method, parts.path, parse_qs(parts.query), self.headers, parts.query)
             elif method == "POST" and hasattr(site, "handle_post"):
                 reply = site.handle_post(parts.path, body)
             else:

@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -50,11 +50,21 @@ class StoredCapture:
 
 
 def surt(url: str) -> str:
-    """Return the SURT key the CDX servers sort by: reversed host, ')', path and query in lower case."""
-    parts = urlsplit(url)
-    host = ",".join(reversed((parts.hostname or "").split(".")))
-    port = f":{parts.port}" if parts.port else ""
-    return f"{host}{port}){parts.path or '/'}{'?' + parts.query if parts.query else ''}".lower()
+    """Return the SURT key the CDX servers sort and match by: the host reversed without `www.`,
+    its port unless the scheme's default, ')', then path and query in lower case. The scheme is
+    not in it: http and https captures, with or without www., share one key (pywb's
+    canonicalize, the Wayback Machine's SURT: docs/web-archives.md)."""
+    parts = urlsplit(url if "://" in url else "http://" + url)
+    host = (parts.hostname or "").removeprefix("www.")
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    return f"{','.join(reversed(host.split('.')))}{port}){parts.path or '/'}{'?' + parts.query if parts.query else ''}".lower()
+
+
+def matches_url_query(urlkey: str, url_query: str) -> bool:
+    """Tell whether a capture's key answers `url=` (a trailing `*` asks for the prefix, else the exact URL)."""
+    if url_query.endswith("*"):
+        return urlkey.startswith(surt(url_query[:-1]))
+    return urlkey == surt(url_query)
 
 
 @dataclass
@@ -94,19 +104,17 @@ class WaybackService(_Service):
         super().__init__("wayback", **kwargs)
         self.captures = sorted(captures, key=lambda c: (surt(c.url), c.timestamp))
 
-    def handle_request(self, method: str, path: str, query: dict, headers) -> Reply:
+    def handle_request(self, method: str, path: str, query: dict, headers, raw_query: str = "") -> Reply:
         if path == "/cdx/search/cdx":
             return self.throttled("cdx") or self.cdx(query)
         match = re.fullmatch(r"/web/(\d{1,14})(id_)?/(.+)", path)
         if match:
-            original = match.group(3) + ("?" + urlencode({k: v[0] for k, v in query.items()}) if query else "")
+            original = match.group(3) + (f"?{raw_query}" if raw_query else "")  # the URL as archived, query and all
             return self.throttled("replay") or self.replay(match.group(1), bool(match.group(2)), original)
         return Reply(404, b"not found")
 
     def cdx(self, query: dict) -> Reply:
-        prefix = query["url"][0].removesuffix("*")
-        rows = [c for c in self.captures if surt("http://" + prefix).removesuffix("/") in surt(c.url)
-                or c.url.split("://", 1)[-1].startswith(prefix)]
+        rows = [c for c in self.captures if matches_url_query(surt(c.url), query["url"][0])]
         for flt in query.get("filter", []):
             name, _, pattern = flt.partition(":")
             column = {"statuscode": "status", "mimetype": "mimetype", "original": "url"}[name]
@@ -189,15 +197,17 @@ def pywb_filter(expression: str):
 class CommonCrawlIndex(_Service):
     """Common Crawl's index server: collinfo.json and one CDX index per crawl."""
 
-    def __init__(self, crawls: dict[str, list[dict]], page_size: int = 3, **kwargs):
+    def __init__(self, crawls: dict[str, list[dict]], page_size: int = 3, index_server: str = "", **kwargs):
         super().__init__("cc-index", **kwargs)
         self.crawls = crawls  # crawl id -> index rows (as NDJSON objects), sorted by urlkey
         self.page_size = page_size
+        self.index_server = index_server  # where collinfo.json sends index queries: a real pywb ('': here)
 
-    def handle_request(self, method: str, path: str, query: dict, headers) -> Reply:
+    def handle_request(self, method: str, path: str, query: dict, headers, raw_query: str = "") -> Reply:
         if path == "/collinfo.json":
-            info = [{"id": crawl, "name": f"{crawl} Index", "timegate": f"{self.base_url}/{crawl}/",
-                     "cdx-api": f"{self.base_url}/{crawl}-index"} for crawl in sorted(self.crawls, reverse=True)]
+            server = self.index_server or self.base_url
+            info = [{"id": crawl, "name": f"{crawl} Index", "timegate": f"{server}/{crawl}/",
+                     "cdx-api": f"{server}/{crawl}-index"} for crawl in sorted(self.crawls, reverse=True)]
             return Reply(200, json.dumps(info).encode(), content_type="application/json")
         crawl = path.strip("/").removesuffix("-index")
         if crawl not in self.crawls:
@@ -205,13 +215,12 @@ class CommonCrawlIndex(_Service):
         throttled = self.throttled("index")
         if throttled:
             return throttled
-        prefix = query["url"][0].removesuffix("*")
-        rows = [r for r in self.crawls[crawl] if r["url"].split("://", 1)[-1].startswith(prefix)]
+        rows = [r for r in self.crawls[crawl] if matches_url_query(r["urlkey"], query["url"][0])]
         for flt in query.get("filter", []):
             keep = pywb_filter(flt)
             rows = [r for r in rows if keep(r)]
         if not rows:
-            return Reply(404, json.dumps({"error": f"No Captures found for: {prefix}*"}).encode(),
+            return Reply(404, json.dumps({"error": f"No Captures found for: {query['url'][0]}"}).encode(),
                          content_type="application/json")
         pages = max(1, -(-len(rows) // self.page_size))
         if query.get("showNumPages") == ["true"]:
@@ -228,8 +237,10 @@ class CommonCrawlData(_Service):
     def __init__(self, files: dict[str, bytes], **kwargs):
         super().__init__("cc-data", **kwargs)
         self.files = files
+        self.ranges: list[tuple[str, str]] = []  # (file, Range header) of each request, as S3's access log has them
 
-    def handle_request(self, method: str, path: str, query: dict, headers) -> Reply:
+    def handle_request(self, method: str, path: str, query: dict, headers, raw_query: str = "") -> Reply:
+        self.ranges.append((path.lstrip("/"), headers.get("Range", "")))
         data = self.files.get(path.lstrip("/"))
         if data is None:
             return Reply(404, b"NoSuchKey")
