@@ -58,6 +58,9 @@ def pages_answered(stats: dict) -> int:
 def error_kinds(stats: dict) -> dict[str, int]:
     """Return the run's errors by kind; robots.txt forbidding every page is one (the run found nothing)."""
     kinds = {k.removeprefix("archive/errors/"): v for k, v in stats.items() if k.startswith("archive/errors/")}
+    # our code raised (a callback, a spider middleware such as the frontier's writes): the run failed, say why
+    kinds.update({f"exception_{k.removeprefix('spider_exceptions/')}": v for k, v in stats.items()
+                  if k.startswith("spider_exceptions/") and k != "spider_exceptions/count"})
     unexplained = not any(kind.startswith("robots_") for kind in kinds)  # a 5xx robots.txt says it already
     if stats.get("robotstxt/forbidden") and pages_answered(stats) == 0 and unexplained:
         kinds["robots_forbidden"] = stats["robotstxt/forbidden"]

@@ -23,7 +23,8 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response
 
 from scraper.archive import Archive
-from scraper.crawl import family_hints, family_platform
+from scraper.crawl import ANY_AGE, family_hints, family_platform
+from scraper.detect import detect_family
 from scraper.extract import NotAnArticle
 from scraper.frontier import schedule_outside_callback
 from scraper.items import Article
@@ -88,10 +89,13 @@ class RecoverSpider(PortalSpider):
         self.site = host_form(netloc)
         pattern = self.hints.article_url_pattern
         self.article_pattern = re.compile(pattern, re.IGNORECASE) if pattern else None
+        self.listed: list[Capture] = []  # every capture the indexes list, sorted out once they are all read
         self.candidates: dict[str, list[Capture]] = {}  # article key -> [earliest capture, latest capture]
-        self.fetching = False
+        self.phase = "listing"  # then "detecting" (a portal still `auto`), then "fetching"
         archive = Archive(settings["ARCHIVE_DB_PATH"])
         try:
+            # a portal still `auto` and never detected is detected from a capture of its home page
+            self.undetected = portal.family == "auto" and portal.id not in archive.detected_families(ANY_AGE)
             # captures recovered before: one inside their span adds nothing
             self.captured = {url: (first, last or first) for url, first, last in archive.db.execute(
                 "SELECT canonical_url, captured_at, last_captured_at FROM articles WHERE portal_id = ?"
@@ -113,7 +117,7 @@ class RecoverSpider(PortalSpider):
     # --- choosing captures -------------------------------------------------------------------
 
     def collect(self, captures: Iterable[Capture]) -> int:
-        """Keep the earliest and latest capture of each article among an index page's captures;
+        """Keep the earliest and latest capture of each article among the captures listed;
         count the others by what they are. Return how many captures may be articles."""
         kept = 0
         for capture in captures:
@@ -146,15 +150,59 @@ class RecoverSpider(PortalSpider):
         return ""
 
     def on_idle(self, spider) -> None:
-        """Once every index page is read, fetch the captures chosen (the span of each article is known only then)."""
-        if spider is not self or self.fetching:
+        """Once every index page is read: detect a portal still `auto` from its home page's capture,
+        then fetch the captures chosen (the span of each article is known only when all are listed)."""
+        if spider is not self or self.phase == "fetching":
             return
-        self.fetching = True
+        if self.phase == "listing":
+            self.phase = "detecting"
+            home = self.home_capture() if self.undetected else None
+            if home and schedule_outside_callback(self.crawler, [self.capture_request(home, self.parse_home)]):
+                raise DontCloseSpider
+        self.phase = "fetching"
+        kept = self.collect(self.listed)
         scheduled = schedule_outside_callback(self.crawler, self.capture_requests())
-        logger.info("%s: %s: %d articles captured, %d captures to fetch", self.portal.id, self.source,
-                    len(self.candidates), scheduled)
+        logger.info("%s: %s: %d captures listed, %d of articles, %d articles, %d captures to fetch", self.portal.id,
+                    self.source, len(self.listed), kept, len(self.candidates), scheduled)
         if scheduled:
             raise DontCloseSpider
+
+    def home_capture(self) -> Capture | None:
+        """Return the latest HTML capture of the portal's home page: its root, else its shortest URL."""
+        pages = [c for c in self.listed if c.is_html_page()
+                 and same_host(in_portal_form(c.original, self.portal.base_url), self.portal.host)]
+        if not pages:
+            return None
+
+        def remoteness(capture: Capture) -> tuple[bool, int]:
+            parts = urlsplit(canonical_url(in_portal_form(capture.original, self.portal.base_url)))
+            return parts.path not in ("", "/") or bool(parts.query), len(parts.path) + len(parts.query)
+        nearest = min(remoteness(c) for c in pages)
+        return max((c for c in pages if remoteness(c) == nearest), key=lambda c: c.timestamp)
+
+    async def parse_home(self, response: Response, original: str, timestamp: str) -> None:
+        """Detect the portal's family from a capture of its home page, record it, and read its
+        captures with that family's knowledge from here on."""
+        body, _, _ = self.capture_body(response)
+        if body is None:
+            return
+        detection = detect_family(body.decode("utf-8", "replace"))
+        archive = Archive(self.settings["ARCHIVE_DB_PATH"])
+        try:
+            archive.record_detection(self.portal.id, detection.family, detection.evidence)
+        finally:
+            archive.close()
+        logger.info("%s: family %s, detected from the capture of %s at %s (%s)", self.portal.id, detection.family,
+                    original, timestamp, "; ".join(detection.evidence) or "no evidence")
+        self.use_family(detection.family)
+
+    def use_family(self, family: str) -> None:
+        """Read captures with what a family knows: its URL shapes, page-type markers and hints."""
+        self.family = family
+        self.hints = family_hints(family).merged(self.portal.hints)
+        self.platform = family_platform(family)
+        pattern = self.hints.article_url_pattern
+        self.article_pattern = re.compile(pattern, re.IGNORECASE) if pattern else None
 
     def capture_requests(self) -> Iterable[scrapy.Request]:
         """Yield the earliest and the latest capture of each article, unless a recovery read them before."""
@@ -166,12 +214,13 @@ class RecoverSpider(PortalSpider):
                     continue
                 yield self.capture_request(capture)
 
-    def capture_request(self, capture: Capture) -> scrapy.Request:
+    def capture_request(self, capture: Capture, callback=None) -> scrapy.Request:
         """Return the request that fetches a capture raw: a Wayback `id_` replay or a Common Crawl WARC range."""
         kwargs = {"original": capture.original, "timestamp": capture.timestamp}
+        callback = callback or self.parse_capture
         if self.source == "wayback":
-            return self.service_request(wayback_replay_url(self.wayback, capture), self.parse_capture, cb_kwargs=kwargs)
-        return self.service_request(cc_data_url(self.cc_data, capture), self.parse_capture,
+            return self.service_request(wayback_replay_url(self.wayback, capture), callback, cb_kwargs=kwargs)
+        return self.service_request(cc_data_url(self.cc_data, capture), callback,
                                     headers={"Range": cc_range(capture)}, cb_kwargs=kwargs)
 
     # --- Wayback -------------------------------------------------------------------------------
@@ -184,8 +233,8 @@ class RecoverSpider(PortalSpider):
             self.crawler.stats.inc_value("archive/errors/cdx_format")
             logger.error("%s: %s: %s", self.portal.id, response.url, exc)
             return
-        kept = self.collect(captures)
-        logger.info("%s: Wayback CDX page: %d captures, %d of articles", self.portal.id, len(captures), kept)
+        self.listed += captures
+        logger.info("%s: Wayback CDX page: %d captures", self.portal.id, len(captures))
         if resume_key:
             yield self.service_request(
                 wayback_cdx_url(self.wayback, self.site, self.year_from, self.year_to, resume_key),
@@ -213,25 +262,30 @@ class RecoverSpider(PortalSpider):
         if response.status == 404:  # pywb: no capture on this page passed the filters
             return
         captures = parse_cc_index(response.body)
-        kept = self.collect(captures)
-        logger.info("%s: Common Crawl index page: %d captures, %d of articles", self.portal.id, len(captures), kept)
+        self.listed += captures
+        logger.info("%s: Common Crawl index page: %d captures", self.portal.id, len(captures))
 
     # --- captures ------------------------------------------------------------------------------
+
+    def capture_body(self, response: Response) -> tuple[bytes | None, dict, str]:
+        """Return a fetched capture's page: (body, the portal's headers, the capture's URL); body None
+        (a logged skip) when a Common Crawl range holds no 200 response."""
+        if self.source == "wayback":
+            return response.body, portal_headers(response), response.url
+        page = warc_member_page(response.body)
+        if page is None or page.status != 200:
+            self.skip(response.url, "not_a_capture", f"no 200 response record at {response.url}")
+            return None, {}, ""
+        return page.body, page.headers, f"{response.url}#{response.request.headers.get('Range', b'').decode('latin-1')}"
 
     async def parse_capture(self, response: Response, original: str, timestamp: str) -> AsyncIterator[Article]:
         """Extract a fetched capture as an article of the portal, with its provenance; skip (and
         count) a capture that turns out to be no article."""
+        body, headers, capture_url = self.capture_body(response)
+        if body is None:
+            return
         if self.source == "wayback":
-            body, headers = response.body, portal_headers(response)
             timestamp = replay_timestamp(response.url) or timestamp  # a nearest-capture redirect moved it
-            capture_url = response.url
-        else:
-            page = warc_member_page(response.body)
-            if page is None or page.status != 200:
-                self.skip(original, "not_a_capture", f"no 200 response record at {response.url}")
-                return
-            body, headers = page.body, page.headers
-            capture_url = f"{response.url}#{response.request.headers.get('Range', b'').decode('latin-1')}"
         url = in_portal_form(original, self.portal.base_url)
         if self.platform.is_other_page(HtmlResponse(url, body=body, headers=headers)):
             self.skip(original, "platform_other_page", "the platform marks the page as no article")

@@ -286,3 +286,13 @@ def test_the_corrected_articles_replay_both_captures(replayed, rescue):
     corrected = {canonical_url(rescue_site.article_url(a)) for rescue_site in rescue["sites"] for a in rescue_site.articles[3:5]}
     records = Counter(canonical_url(uri) for uri, _, _ in replayed["records"])
     assert {url: records[url] for url in corrected} == dict.fromkeys(corrected, 2)
+
+
+def test_the_auto_portal_is_detected_from_its_home_page_capture(rescue):
+    families = {r["id"]: r["detected_family"] for r in rows(rescue["folder"] / "cc.db", "SELECT id, detected_family FROM portals")}
+    assert families == {"test.sp": "sharepoint", "test.ws": None}
+
+
+def test_the_auto_portal_s_listings_are_set_aside_by_url_unfetched(rescue):
+    stats = [json.loads(r["stats"]) for r in rows(rescue["folder"] / "cc.db", "SELECT stats FROM crawl_runs WHERE portal_id = 'test.sp'")]
+    assert [s.get("archive/skipped/capture_listing", 0) for s in stats] == [8]  # home, 2 listing pages, menu page, in 2 crawls

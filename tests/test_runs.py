@@ -2,7 +2,7 @@
 
 import pytest
 
-from scraper.runs import run_status
+from scraper.runs import error_summary, run_status
 
 ANSWERED = {"downloader/response_status_count/200": 12}
 
@@ -18,3 +18,13 @@ ANSWERED = {"downloader/response_status_count/200": 12}
 ], ids=["ok", "some-404s", "nothing-answered", "all-errors", "stopped-early", "our-bug", "not-stored"])
 def test_run_status(stats, reason, status):
     assert run_status(stats, reason) == status
+
+
+@pytest.mark.parametrize("stats, summary", [
+    ({"archive/errors/store": 2, "downloader/response_status_count/200": 5}, "store: 2"),
+    # a spider middleware raised (the frontier could not write): the failed run names the exception
+    ({"spider_exceptions/count": 3, "spider_exceptions/OperationalError": 3, "downloader/response_status_count/200": 5},
+     "exception_OperationalError: 3"),
+])
+def test_a_failed_run_names_its_errors(stats, summary):
+    assert (run_status(stats, "finished"), error_summary(stats)) == ("failed", summary)

@@ -95,3 +95,46 @@ def test_the_html_filter_keeps_html_and_xhtml_pages_only():
     keep = pywb_filter(CC_HTML_FILTER)
     kinds = ["text/html", "application/xhtml+xml", "text/htmlx", "application/pdf", "warc/revisit"]
     assert [mime for mime in kinds if keep({**INDEX_ROW, "mime": mime})] == ["text/html", "application/xhtml+xml"]
+
+
+# --- the Wayback stand-in against the examples of the CDX server's README -----------------------
+# internetarchive/wayback, wayback-cdx-server/README.md: the key of http://www.archive.org:80/ and
+# http://archive.org:80/ is `org,archive)/`; `url=archive.org/*` is a prefix query; `filter=[!]field:regex`
+# (a Java regex matching the whole field); `collapse=digest` drops adjacent rows with the previous digest.
+
+README_CAPTURES = [("http://www.archive.org:80/", "19970126045828", "Q4YU"), ("http://www.archive.org:80/", "19971011050034", "XAHD"),
+                   ("http://www.archive.org:80/", "19971211122953", "XAHD"), ("http://archive.org:80/", "19980109140106", "XAHD"),
+                   ("https://archive.org/about/", "20010101000000", "ABOU"), ("http://archive.org/about/x.gif", "20010101000000", "GIF0")]
+
+
+def readme_cdx(**query) -> list[list[str]]:
+    from scraper.demo.webarchive import StoredCapture, WaybackService
+    captures = [StoredCapture(url, ts, digest.encode(), mimetype="image/gif" if url.endswith(".gif") else "text/html")
+                for url, ts, digest in README_CAPTURES]
+    service = WaybackService(captures)
+    params = {key: value if isinstance(value, list) else [value] for key, value in query.items()}
+    return json.loads(service.cdx({"output": ["json"], **params}).body)[1:]
+
+
+@pytest.mark.parametrize("url, keys", [
+    ("archive.org", ["org,archive)/"] * 4),  # exact: every form of the host's root, www. and :80 folded
+    ("www.archive.org", ["org,archive)/"] * 4),
+    ("archive.org/*", ["org,archive)/"] * 4 + ["org,archive)/about/", "org,archive)/about/x.gif"]),
+    ("archive.org/about/*", ["org,archive)/about/", "org,archive)/about/x.gif"]),
+])
+def test_the_wayback_stand_in_matches_urls_by_surt_key(url, keys):
+    assert [row[0] for row in readme_cdx(url=url)] == keys
+
+
+@pytest.mark.parametrize("filters, originals", [
+    (["mimetype:text/html"], ["http://www.archive.org:80/"] * 3 + ["http://archive.org:80/", "https://archive.org/about/"]),
+    (["!mimetype:text/html"], ["http://archive.org/about/x.gif"]),
+    (["mimetype:html"], []),  # a whole-field match, not "contains"
+    (["original:.*about.*"], ["https://archive.org/about/", "http://archive.org/about/x.gif"]),
+])
+def test_the_wayback_stand_in_filters_as_the_readme_says(filters, originals):
+    assert [row[2] for row in readme_cdx(url="archive.org/*", filter=filters)] == originals
+
+
+def test_the_wayback_stand_in_collapses_adjacent_digests_only():
+    assert [row[1] for row in readme_cdx(url="archive.org", collapse="digest")] == ["19970126045828", "19971011050034"]

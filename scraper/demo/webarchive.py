@@ -115,10 +115,12 @@ class WaybackService(_Service):
 
     def cdx(self, query: dict) -> Reply:
         rows = [c for c in self.captures if matches_url_query(surt(c.url), query["url"][0])]
-        for flt in query.get("filter", []):
-            name, _, pattern = flt.partition(":")
-            column = {"statuscode": "status", "mimetype": "mimetype", "original": "url"}[name]
-            rows = [c for c in rows if re.fullmatch(pattern, getattr(c, column))]
+        for flt in query.get("filter", []):  # [!]field:regex, a Java regex matching the whole field
+            invert = flt.startswith("!")
+            name, _, pattern = flt.removeprefix("!").partition(":")
+            value = {"urlkey": lambda c: surt(c.url), "timestamp": lambda c: c.timestamp, "original": lambda c: c.url,
+                     "mimetype": lambda c: c.mimetype, "statuscode": lambda c: c.status, "digest": lambda c: c.digest}[name]
+            rows = [c for c in rows if bool(re.fullmatch(pattern, value(c))) != invert]
         if "from" in query:
             rows = [c for c in rows if c.timestamp[:len(query["from"][0])] >= query["from"][0]]
         if "to" in query:
