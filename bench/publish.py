@@ -48,7 +48,7 @@ from scraper.archive import Archive  # noqa: E402
 from scraper.cli import datasette_command  # noqa: E402
 from scraper.datasette.metadata import build_metadata  # noqa: E402
 from scraper.datasette.queries import SEARCH, SEARCH_RANKED  # noqa: E402
-from scraper.search import escape_folded, fold_match  # noqa: E402
+from scraper.search import escape_folded, fold_apart, fold_match  # noqa: E402
 
 GOVNEWS = [str(Path(sys.executable).parent / "govnews")]
 SEARCHES = ["Định Quán", "dinh quan", "hội nghị", "hoi nghi", '"nông thôn mới"', '"nong thon moi"', "đường giao thông",
@@ -287,6 +287,7 @@ def main() -> None:
         subprocess.run([*GOVNEWS, "publish", "--db", str(db), "--to", str(public)], check=True)
     conn = sqlite3.connect(f"file:{public}?mode=ro", uri=True)
     conn.create_function("govnews_match", 1, fold_match)
+    conn.create_function("govnews_apart", 1, fold_apart)
     print(f"\n{conn.execute('SELECT count(*) FROM articles').fetchone()[0]:,} articles, "
           f"{public.stat().st_size / 1e9:.2f} GB snapshot, repeat {args.repeat}\n")
 

@@ -27,6 +27,8 @@ from scraper.urls import CANONICAL_VERSION
 logger = logging.getLogger(__name__)
 
 ARTICLE_COLUMNS = [f.name for f in fields(Article) if f.name not in RAW_FIELDS]
+# The portal's columns an export row carries after the article's.
+PORTAL_EXPORT_COLUMNS = ("province", "level", "successor")
 # Columns of articles that a re-crawl may not overwrite: a change becomes an article_versions row.
 VERSIONED = ("title", "text", "content_hash")
 
@@ -498,36 +500,33 @@ class Archive:
         """Return (name, declared SQLite type) of each column of the articles table, in order."""
         return [(row[1], row[2]) for row in self.db.execute("PRAGMA table_info(articles)")]
 
-    def search_error(self, search: str) -> str | None:
-        """Return SQLite's complaint about a search query (FTS5 syntax, folded), or None when it is valid or empty."""
-        if not search:
-            return None
-        try:
-            self.db.execute("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", [fold_match(search)]).fetchall()
-        except sqlite3.OperationalError as exc:
-            return str(exc)
-        return None
+    def export_column_types(self) -> list[tuple[str, str]]:
+        """Return (name, declared type) of the export's columns: every articles column, then the portal's
+        province, level and successor unit."""
+        return [*self.article_column_types(), *((name, "TEXT") for name in PORTAL_EXPORT_COLUMNS)]
 
     def iter_articles(self, portals=(), since: str = "", until: str = "", search: str = "") -> Iterator[dict]:
-        """Yield export rows (every articles column) one at a time, oldest first."""
+        """Yield export rows (every articles column, then the portal's) one at a time, oldest first.
+
+        since and until are days (YYYY-MM-DD), both included, compared with the day the article
+        gives (its date in Vietnam time, as stored)."""
         where, params = [], []
         if portals:
             where.append(f"a.portal_id IN ({', '.join('?' * len(portals))})")
             params.extend(portals)
         if since:
-            where.append("a.published_at >= ?")
+            where.append("substr(a.published_at, 1, 10) >= ?")
             params.append(since)
         if until:
-            # a bare date means the whole day
-            where.append("a.published_at < ?" if "T" in until else "substr(a.published_at, 1, 10) <= ?")
+            where.append("substr(a.published_at, 1, 10) <= ?")
             params.append(until)
         join = ""
         if search:
             join = "JOIN articles_fts f ON f.rowid = a.search_key"
             where.append("articles_fts MATCH ?")
             params.append(fold_match(search))
-        columns = ", ".join(f"a.{c}" for c in self.article_columns())
-        sql = f"SELECT {columns} FROM articles a {join}"
+        columns = ", ".join([*(f"a.{c}" for c in self.article_columns()), *(f"p.{c}" for c in PORTAL_EXPORT_COLUMNS)])
+        sql = f"SELECT {columns} FROM articles a LEFT JOIN portals p ON p.id = a.portal_id {join}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY a.published_at, a.id"

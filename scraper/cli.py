@@ -387,12 +387,17 @@ def run_until_signal(command: list[str]) -> int:
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "parquet", "warc"]), required=True,
               help="parquet: typed columns, zstd, needs -o; warc: the raw pages as WARC records (gzip), for other web archives")
 @click.option("--portal", "portal_ids", multiple=True, help="Only this portal; repeatable")
-@click.option("--since", default="", help="Published on or after (YYYY-MM-DD)")
-@click.option("--until", default="", help="Published on or before (YYYY-MM-DD)")
-@click.option("--search", default="", help="Full-text query on title and text (SQLite FTS5 syntax)")
+@click.option("--province", "provinces", multiple=True, help="Only portals of this province (with or without diacritics); repeatable")
+@click.option("--level", "levels", multiple=True, type=click.Choice(["province", "district", "commune"]),
+              help="Only portals of this level; repeatable")
+@click.option("--since", default="", callback=lambda ctx, param, value: _date_option(value, last=False),
+              help="Published on or after: 2024, 2024-02, 2024-02-01 or 01/02/2024 (a year or month: from its start)")
+@click.option("--until", default="", callback=lambda ctx, param, value: _date_option(value, last=True),
+              help="Published on or before, the same forms (a year or month: to its end)")
+@click.option("--search", default="", help="Full-text query on title and text, as in the search box: words together are one term; \"phrase\", -term, OR, AND, prefix* (docs/search.md)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-", help="File [stdout]")
 @click.option("--raw", is_flag=True, help="CSV: keep cells starting with = + - @ exactly (no leading ')")
-def export(db_path, fmt, portal_ids, since, until, search, output, raw) -> None:
+def export(db_path, fmt, portal_ids, provinces, levels, since, until, search, output, raw) -> None:
     """Export articles with every column, streamed (memory stays flat).
 
     CSV is UTF-8 with a byte-order mark, so spreadsheet programs show Vietnamese right. A cell
@@ -404,6 +409,9 @@ def export(db_path, fmt, portal_ids, since, until, search, output, raw) -> None:
 
     \b
         govnews export --format csv --portal can-tho.vinh-thanh --since 2024-01-01 -o vinh-thanh.csv
+        govnews export --format parquet --province "Đồng Nai" --level district --until 30/06/2025 -o dong-nai.parquet
+
+    Rows carry every articles column, then the portal's province, level and successor unit.
     """
     from scraper.archive import Archive
 
@@ -414,19 +422,52 @@ def export(db_path, fmt, portal_ids, since, until, search, output, raw) -> None:
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     try:
+        # unknown names fail here, before the output file is opened (and an earlier export in it truncated)
+        portal_ids = _chosen_portals(archive, portal_ids, provinces, levels)
         if fmt == "warc":
             if since or until or search:
                 raise click.UsageError("--format warc exports raw pages by portal only (no --since, --until, --search)")
             _export_warc(archive, output, portal_ids)
             return
-        # A bad query fails here, before the output file is opened (and an earlier export in it truncated).
-        error = archive.search_error(search)
-        if error:
-            raise click.ClickException(f"search '{search}': {error}")
         count = _export_articles(archive, fmt, output, archive.iter_articles(portal_ids, since, until, search), raw)
     finally:
         archive.close()
     click.echo(f"{count} articles", err=True)
+
+
+def _date_option(value: str, last: bool) -> str:
+    """Return --since/--until as the first or last day it names ('' when not given); a one-line error otherwise."""
+    from scraper.vietnamese import date_bound
+
+    if not value:
+        return ""
+    try:
+        return date_bound(value, last=last)
+    except ValueError as exc:
+        raise click.ClickException(f"--{'until' if last else 'since'}: {exc}") from None
+
+
+def _chosen_portals(archive, portal_ids: tuple[str, ...], provinces: tuple[str, ...], levels: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the portal ids an export is limited to (() for all); an unknown portal or province is an error."""
+    from scraper.vietnamese import fold
+
+    known = {row[0]: (row[1] or "", row[2] or "") for row in archive.db.execute("SELECT id, province, level FROM portals")}
+    unknown = [pid for pid in portal_ids if pid not in known]
+    if unknown:
+        raise click.ClickException(f"no portal {', '.join(unknown)} in {archive.path} (govnews portals list shows the registry's)")
+    folded = {fold(p) for p in provinces}
+    missing = folded - {fold(province) for province, _ in known.values()}
+    if missing:
+        names = sorted({province for province, _ in known.values()})
+        raise click.ClickException(f"no portal of province {', '.join(p for p in provinces if fold(p) in missing)} "
+                                   f"in {archive.path}; provinces: {', '.join(names)}")
+    if not (provinces or levels):
+        return portal_ids
+    chosen = [pid for pid, (province, level) in known.items() if (not provinces or fold(province) in folded)
+              and (not levels or level in levels) and (not portal_ids or pid in portal_ids)]
+    if not chosen:
+        raise click.ClickException("no portal has every property asked for (--portal, --province, --level)")
+    return tuple(sorted(chosen))
 
 
 def _export_warc(archive, output: str, portal_ids) -> None:
@@ -449,13 +490,13 @@ def _export_articles(archive, fmt: str, output: str, rows, raw: bool = False) ->
 
     if fmt == "parquet":
         with replaced_whole(output) as partial:
-            return write_parquet(rows, str(partial), archive.article_column_types())
+            return write_parquet(rows, str(partial), archive.export_column_types())
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     if output == "-":
-        return write_rows(rows, fmt, _stdout(encoding), archive.article_columns(), raw=raw)
+        return write_rows(rows, fmt, _stdout(encoding), [name for name, _ in archive.export_column_types()], raw=raw)
     # written beside the file and renamed when complete: a killed export leaves the earlier one whole
     with replaced_whole(output) as partial, open(partial, "w", encoding=encoding, newline="") as out:
-        return write_rows(rows, fmt, out, archive.article_columns(), raw=raw)
+        return write_rows(rows, fmt, out, [name for name, _ in archive.export_column_types()], raw=raw)
 
 
 @cli.command("import-warc")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -68,20 +69,35 @@ def write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
 _ARROW_TYPES = {"INTEGER": "int64", "FLOAT": "float64", "REAL": "float64", "BLOB": "binary", "TEXT": "string"}
 
 
+def is_timestamp_column(name: str) -> bool:
+    """Tell whether an articles column holds ISO 8601 instants (published_at, captured_at, …)."""
+    return name.endswith("_at")
+
+
+def _instant(value):
+    """Return an ISO 8601 text as an aware datetime (None when empty); Parquet stores it in UTC."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 def write_parquet(rows: Iterable[dict], path: str, columns: list[tuple[str, str]], batch_rows: int = 5000) -> int:
     """Write rows to a Parquet file, one row group per batch_rows (memory holds one batch); return the count.
 
-    columns are (name, SQLite declared type) in order; they become the file's schema.
+    columns are (name, SQLite declared type) in order; they become the file's schema. Columns of
+    instants (`*_at`) are typed timestamps (microseconds, UTC), so tools read them as dates.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([(name, _ARROW_TYPES.get(kind.upper(), "string")) for name, kind in columns])
+    instants = [name for name, _ in columns if is_timestamp_column(name)]
+    schema = pa.schema([(name, pa.timestamp("us", tz="UTC") if name in instants else _ARROW_TYPES.get(kind.upper(), "string"))
+                        for name, kind in columns])
     count = 0
     batch: list[dict] = []
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for row in rows:
-            batch.append(row)
+            batch.append({**row, **{name: _instant(row.get(name)) for name in instants}})
             if len(batch) == batch_rows:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                 count += len(batch)

@@ -172,3 +172,37 @@ def parse_announced_time(raw: str) -> VnDate | None:
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=VIETNAM_TZ)
     return VnDate(stamp.astimezone(VIETNAM_TZ), precision)
+
+
+_ISO_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_DAY_FIRST_DAY = re.compile(r"(?:(\d{1,2})/)?(\d{1,2})/(\d{4})")
+
+
+def date_bound(text: str, last: bool = False) -> str:
+    """Return the first day (or, with last, the last day) of the span a reader's date names, as YYYY-MM-DD.
+
+    ISO forms (`2024`, `2024-02`, `2024-02-01`) and the day-first forms Vietnamese write
+    (`01/02/2024` is 1 February, `02/2024` February) are read; a bare year or month is the whole
+    of it. Anything else, or a day that does not exist (`2024-13-45`), raises ValueError.
+    """
+    text = text.strip()
+    iso, day_first = _ISO_DAY.fullmatch(text), _DAY_FIRST_DAY.fullmatch(text)
+    if iso:
+        year, month, day = iso.group(1), iso.group(2), iso.group(3)
+    elif day_first:
+        day, month, year = day_first.group(1), day_first.group(2), day_first.group(3)
+    else:
+        raise ValueError(f"{text!r} is not a date: write 2024, 2024-02, 2024-02-01 or 01/02/2024")
+    try:
+        first = datetime(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a day of the calendar") from None
+    if not last:
+        return first.strftime("%Y-%m-%d")
+    if day:
+        end = first
+    elif month:
+        end = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    else:
+        end = first.replace(month=12, day=31)
+    return end.strftime("%Y-%m-%d")

@@ -19,8 +19,8 @@ def export(archive, tmp_path, *args: str) -> str:
 
 
 def article_columns(archive) -> list[str]:
-    """Return the columns of the articles table."""
-    return [r["name"] for r in rows(archive["db"], "PRAGMA table_info(articles)")]
+    """Return the columns an export row carries: the articles table's, then the portal's province, level, successor."""
+    return [r["name"] for r in rows(archive["db"], "PRAGMA table_info(articles)")] + ["province", "level", "successor"]
 
 
 def test_jsonl_rows_carry_every_articles_column(archive, tmp_path):
@@ -65,21 +65,38 @@ def test_json_is_one_array(archive, tmp_path):
         (("--until", "2023-07-17"), 5),
         (("--search", '"vắc xin"'), 1),
         (("--search", '"học bổng"'), 1),
-        # both words anywhere: also "quy định ... quán triệt"
-        (("--search", "Định Quán"), 11),
+        # words typed together are one term (#19): before, "quy định ... quán triệt" came too (11)
+        (("--search", "Định Quán"), 6),
         (("--search", '"Định Quán"'), 6),
+        (("--search", '"Định Quán'), 6),  # an unclosed quote closes at the end
+        # a bare year is that whole year; the day-first form Vietnamese write (#19)
+        (("--since", "2024", "--until", "2024"), 14),
+        (("--until", "2024"), 26),
+        (("--since", "01/01/2024", "--until", "31/12/2024"), 14),
+        (("--since", "2024-12"), 9),
+        (("--province", "Đồng Nai"), 16),
+        (("--province", "dong nai"), 16),
+        (("--level", "district"), 34),
     ],
     ids=["portal", "portal-since", "year", "until-inclusive", "hyphenated-phrase", "phrase", "two-words",
-         "place-name-phrase"],
+         "place-name-phrase", "unclosed-quote", "bare-year", "until-year", "day-first", "month", "province",
+         "province-folded", "level"],
 )
 def test_filters(archive, tmp_path, args, expected):
     with open(export(archive, tmp_path, "--format", "jsonl", *args), encoding="utf-8") as f:
         assert len(f.readlines()) == expected
 
 
-def test_bad_search_is_a_one_line_error(archive, tmp_path):
-    result = run_govnews("export", "--db", str(archive["db"]), "--format", "csv", "--search", '"unclosed', cwd=tmp_path)
-    assert (result.returncode, result.stderr.startswith("Error: search '\"unclosed':")) == (1, True)
+@pytest.mark.parametrize(("args", "error"), [
+    (("--since", "2024-13-45"), "Error: --since: '2024-13-45' is not a day of the calendar"),
+    (("--until", "tháng 2"), "Error: --until: 'tháng 2' is not a date: write 2024, 2024-02, 2024-02-01 or 01/02/2024"),
+    (("--portal", "no-such-portal"), "Error: no portal no-such-portal in {db} (govnews portals list shows the registry's)"),
+    (("--province", "Hà Nội"), "Error: no portal of province Hà Nội in {db}; provinces: Cần Thơ, Đồng Nai"),
+    (("--level", "province"), "Error: no portal has every property asked for (--portal, --province, --level)"),
+], ids=["impossible-day", "not-a-date", "unknown-portal", "unknown-province", "no-portal-of-the-level"])
+def test_a_bad_export_option_is_a_one_line_error(archive, tmp_path, args, error):
+    result = run_govnews("export", "--db", str(archive["db"]), "--format", "csv", *args, cwd=tmp_path)
+    assert (result.returncode, result.stderr.strip()) == (1, error.format(db=archive["db"]))
 
 
 def test_missing_archive_is_a_one_line_error(tmp_path):
@@ -111,7 +128,19 @@ def test_parquet_keeps_integer_columns_typed(archive, tmp_path):
 
 def test_parquet_takes_the_same_filters(archive, tmp_path):
     table = read_parquet(export(archive, tmp_path, "--format", "parquet", "--portal", "demo.dinh-quan", "--search", "dinh quan"))
-    assert table.num_rows == 7
+    assert table.num_rows == 6
+
+
+def test_parquet_dates_are_timestamps(archive, tmp_path):
+    table = read_parquet(export(archive, tmp_path, "--format", "parquet", "--portal", "demo.dinh-quan"))
+    assert (str(table.schema.field("published_at").type), str(table.schema.field("first_seen_at").type)) == (
+        "timestamp[us, tz=UTC]", "timestamp[us, tz=UTC]")
+
+
+def test_exports_carry_the_portal_s_province_and_level(archive, tmp_path):
+    with open(export(archive, tmp_path, "--format", "jsonl", "--portal", "demo.dinh-quan"), encoding="utf-8") as f:
+        row = json.loads(f.readline())
+    assert (row["province"], row["level"], "successor" in row) == ("Đồng Nai", "district", True)
 
 
 def test_parquet_to_stdout_is_a_usage_error(archive, tmp_path):
@@ -119,9 +148,9 @@ def test_parquet_to_stdout_is_a_usage_error(archive, tmp_path):
     assert (result.returncode, "--format parquet writes a file: give -o FILE" in result.stderr) == (2, True)
 
 
-def test_bad_search_leaves_an_earlier_export_in_the_output_file(archive, tmp_path):
+def test_a_bad_option_leaves_an_earlier_export_in_the_output_file(archive, tmp_path):
     out = tmp_path / "earlier.csv"
     out.write_text("an earlier export\n", encoding="utf-8")
-    result = run_govnews("export", "--db", str(archive["db"]), "--format", "csv", "--search", '"unclosed', "-o", str(out),
+    result = run_govnews("export", "--db", str(archive["db"]), "--format", "csv", "--portal", "no-such-portal", "-o", str(out),
                          cwd=tmp_path)
     assert (result.returncode, out.read_text(encoding="utf-8")) == (1, "an earlier export\n")

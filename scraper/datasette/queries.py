@@ -8,10 +8,11 @@ flatten), so a coverage grid of 1,000 portals is still 1,000 rows.
 
 from __future__ import annotations
 
-# Both match on the folded index (scraper/search.py) and take FTS5 syntax. `search` lists the
-# newest first straight from the index, whose rowid is articles.search_key (date, then id): it
-# reads only the first 100 matches, however many there are. `search_ranked` orders by bm25, the
-# title weighing 5 times the text, which scores every match: slower for very common words.
+# Both read the reader's query language (scraper/search.py) on the folded index. `search` lists
+# the newest first straight from the index, whose rowid is articles.search_key (date, then id): it
+# reads only the first 100 matches, however many there are. `search_ranked` also finds a term's
+# syllables apart, and lists every match of the terms together first, then by bm25 (the title
+# weighing 5 times the text), which scores every match: slower for very common words.
 _SEARCH_COLUMNS = """SELECT a.id, a.published_at, a.title, a.portal_id, p.province, a.author, a.source, a.url"""
 SEARCH = _SEARCH_COLUMNS + """
 FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH govnews_match(:q) ORDER BY rowid DESC LIMIT 100) f
@@ -19,12 +20,13 @@ JOIN articles a ON a.search_key = f.rowid
 JOIN portals p ON p.id = a.portal_id
 ORDER BY a.search_key DESC"""
 
-SEARCH_RANKED = _SEARCH_COLUMNS + """, f.relevance
-FROM (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS relevance FROM articles_fts
-      WHERE articles_fts MATCH govnews_match(:q) ORDER BY relevance LIMIT 100) f
+SEARCH_RANKED = _SEARCH_COLUMNS + """, f.together, f.relevance
+FROM (SELECT rowid, rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH govnews_match(:q)) AS together,
+             bm25(articles_fts, 5.0, 1.0) AS relevance
+      FROM articles_fts WHERE articles_fts MATCH govnews_apart(:q) ORDER BY together DESC, relevance LIMIT 100) f
 JOIN articles a ON a.search_key = f.rowid
 JOIN portals p ON p.id = a.portal_id
-ORDER BY f.relevance"""
+ORDER BY f.together DESC, f.relevance"""
 
 LATEST_PER_PORTAL = """SELECT p.id AS portal_id, p.name, p.province, p.level,
        (SELECT count(*) FROM articles c WHERE c.portal_id = p.id) AS articles,
@@ -64,12 +66,14 @@ CANNED_QUERIES = {
     "search": {
         "title": "Tìm kiếm, mới nhất trước / Search, newest first",
         "description": "Full-text search with or without diacritics (đ = d), the newest 100 matches first. "
-                       "FTS5 syntax works: \"phrase\", OR, NOT, prefix*.",
+                       "Words typed together are one term (a phrase); a comma or AND separates terms; "
+                       "\"quotes\", -term, OR and prefix* work.",
         "sql": SEARCH,
     },
     "search_ranked": {
         "title": "Tìm kiếm theo mức liên quan / Search by relevance",
-        "description": "The same search, the 100 most relevant first (bm25, title 5 × text); slower for very common words.",
+        "description": "The same search, also finding a term's syllables apart: every match of the terms together first "
+                       "(together = 1), then by relevance (bm25, title 5 × text); slower for very common words.",
         "sql": SEARCH_RANKED,
     },
     "latest_per_portal": {

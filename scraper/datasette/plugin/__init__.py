@@ -1,9 +1,10 @@
 """The Datasette plugin govnews installs (entry point `datasette: govnews`).
 
-- Search folded for Vietnamese: Datasette's search box and `?_search=` call the SQL function
-  escape_fts(); ours replaces Datasette's own (trylast, so it is registered after it) with one
-  that folds the query the way articles_fts is indexed. Canned queries call govnews_match(),
-  which folds and keeps FTS5 operators (OR, NOT, NEAR, prefix*).
+- Search in the reader's language (scraper/search.py): Datasette's search box and `?_search=`
+  call the SQL function escape_fts(); ours replaces Datasette's own (trylast, so it is
+  registered after it) with one that reads words typed together as a phrase, quotes, -term, OR
+  and prefix*, folds them the way articles_fts is indexed, and never hands FTS5 raw syntax.
+  Canned queries call govnews_match() (the same) and govnews_apart() (syllables apart).
 - A bounded, read-only connection for every archive database: an authorizer that refuses any
   write and blanks the raw HTML and headers, a cap on the size of any one value, a cap on the
   memory SQLite may take in the whole process, and a cap on the data one query hands to
@@ -31,7 +32,7 @@ from datasette.utils.asgi import AsgiStream, Response
 from scraper.datasette.plugin.csp import csp_wrapper
 from scraper.datasette.plugin.facets import CountedFacet, search_key_bounds
 from scraper.export import write_csv, write_jsonl
-from scraper.search import escape_folded, fold_match
+from scraper.search import escape_folded, fold_apart, fold_match
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
     """Register the folded search functions; bound and lock every connection to an archive."""
     conn.create_function("escape_fts", 1, escape_folded, deterministic=True)
     conn.create_function("govnews_match", 1, fold_match, deterministic=True)
+    conn.create_function("govnews_apart", 1, fold_apart, deterministic=True)
     if database.startswith("_"):  # Datasette's own _internal and _memory databases
         return
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
@@ -203,7 +205,22 @@ async def stream_rows(request, datasette):
 
 
 
+def without_blank_search(app):
+    """Wrap Datasette's ASGI app: a blank `_search=` (the search box submitted empty) is no search.
+
+    Datasette keeps blank parameters and would match the empty query, listing nothing.
+    """
+    async def wrapped(scope, receive, send):
+        if scope["type"] == "http" and b"_search=" in scope.get("query_string", b""):
+            pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            kept = [(k, v) for k, v in pairs if not (k == "_search" and not v.strip())]
+            scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
+        await app(scope, receive, send)
+    return wrapped
+
+
 @hookimpl
 def asgi_wrapper(datasette):
-    """Serve every HTML page with a Content-Security-Policy that lets only its own scripts run (csp.py)."""
-    return csp_wrapper
+    """Serve every HTML page with a Content-Security-Policy that lets only its own scripts run (csp.py);
+    read a blank search as none."""
+    return lambda app: csp_wrapper(without_blank_search(app))
