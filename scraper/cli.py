@@ -296,17 +296,26 @@ def demo(no_serve, db_path, port, overrides) -> None:
     from scraper.demo.server import DEMO_PORT, ReplicaServer
     from scraper.demo.sites import demo_sites
     from scraper.settings import LOOPBACK_SETTINGS
+    from scraper.unattended import log_to_file
 
     try:
         server = ReplicaServer(demo_sites(), port=DEMO_PORT).start()
     except OSError as exc:
         raise click.ClickException(f"cannot start the replica portals on port {DEMO_PORT}: {exc}") from None
+    # a newcomer sees a line per replica and per portal and the URL; Scrapy's log goes to a file
+    log_path = Path(db_path).resolve().parent / "logs" / "demo.log"
+    log_to_file(log_path, "INFO")
+    settings = {**LOOPBACK_SETTINGS, "LOG_ENABLED": False, **parse_overrides(overrides)}
+    if sys.stderr.isatty():
+        settings.setdefault("ARCHIVE_PROGRESS", True)
     with server, tempfile.TemporaryDirectory() as tmp:
         registry = str(server.write_registry(Path(tmp) / "demo-portals.toml"))
         for site in server.sites:
             click.echo(f"replica {site.portal_id} ({site.family}, {len(site.articles)} articles) at {site.base_url}/")
+        click.echo(f"crawling them into {db_path}; the full log is in {log_path}")
         portals = load_registry(registry)
-        ok = crawl_and_report(portals, db_path, registry, {**LOOPBACK_SETTINGS, **parse_overrides(overrides)})
+        settings.setdefault("ARCHIVE_PROGRESS_PORTALS", len(portals))
+        ok = crawl_and_report(portals, db_path, registry, settings)
     if not ok:
         sys.exit(1)
     if not no_serve:
@@ -430,6 +439,8 @@ def export(db_path, fmt, portal_ids, provinces, levels, since, until, search, ou
             _export_warc(archive, output, portal_ids)
             return
         count = _export_articles(archive, fmt, output, archive.iter_articles(portal_ids, since, until, search), raw)
+    except OSError as exc:  # the output's folder cannot be made or written (read-only, /proc, a full disk)
+        raise click.ClickException(f"{output}: cannot write the export there ({exc.strerror or exc})") from None
     finally:
         archive.close()
     click.echo(f"{count} articles", err=True)
@@ -518,11 +529,20 @@ def import_warc_command(files, registry, db_path) -> None:
     from scraper.crawl import default_registry
     from scraper.warcs import import_warc
 
+    from scraper.warcs import NotAWarc, check_warc
+
     portals = choose_portals(registry or str(default_registry()), (), True, include_offline=True)
+    try:  # before the archive is opened: a file that is no WARC leaves no new archive behind
+        for file in files:
+            check_warc(Path(file))
+    except NotAWarc as exc:
+        raise click.ClickException(str(exc)) from None
     archive = Archive(db_path)
     try:
         archive.upsert_portals(portals)
         counts = import_warc([Path(f) for f in files], archive, portals)
+    except NotAWarc as exc:  # damaged further in: what came before it is stored
+        raise click.ClickException(str(exc)) from None
     finally:
         archive.close()
     for outcome, n in sorted(counts.items()):
@@ -702,8 +722,12 @@ def fetch_on_host(url: str) -> tuple[bytes, str]:
     from scraper.settings import USER_AGENT
     from scraper.urls import same_host
 
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError as exc:  # "http://[::1": an unclosed IPv6 bracket
+        raise click.ClickException(f"{url}: not a URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not hostname:
         raise click.ClickException(f"{url}: only http and https URLs are fetched")
 
     class SameHostRedirects(urllib.request.HTTPRedirectHandler):

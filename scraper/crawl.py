@@ -153,7 +153,6 @@ def recover_settings(settings: Settings) -> Settings:
     slots = {**settings.getdict("DOWNLOAD_SLOTS"), **{host: {"concurrency": 1, "delay": delay, "jitter": 0} for host in hosts}}
     settings.set("DOWNLOAD_SLOTS", slots, priority="cmdline")
     settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
-    settings.set("CONCURRENT_REQUESTS_PER_IP", 0, priority="cmdline")  # the slots above are keyed by host
     settings.set("ROBOTSTXT_OBEY", False, priority="cmdline")
     return settings
 

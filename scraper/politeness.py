@@ -90,8 +90,8 @@ class ServerGate:
     own: portals that share a server (many communes of a province on one VNPT host) would each get
     the full rate. This downloader middleware holds a gate per server that every crawler of the
     process shares, and on scale-out workers every worker (the gate is a Redis key that expires
-    after the delay: SET NX PX). The server is the IP address when CONCURRENT_REQUESTS_PER_IP is
-    set (Scrapy's per-IP slots), else host and port. Off with ARCHIVE_SERVER_GATE = False or no delay.
+    after the delay: SET NX PX). The server is the IP address with ARCHIVE_GATE_BY_IP (the
+    default), else host and port. Off with ARCHIVE_SERVER_GATE = False or no delay.
     """
 
     gates: dict[str, float] = {}  # server -> monotonic time its next request may start (this process)
@@ -103,7 +103,7 @@ class ServerGate:
         self.interval = settings.getfloat("DOWNLOAD_DELAY")
         if not settings.getbool("ARCHIVE_SERVER_GATE") or self.interval <= 0:
             raise NotConfigured("no delay between requests to hold")
-        self.per_ip = settings.getint("CONCURRENT_REQUESTS_PER_IP") > 0
+        self.per_ip = settings.getbool("ARCHIVE_GATE_BY_IP")
         self.redis = None
         if settings.get("ARCHIVE_REDIS_URL"):
             from scraper.distributed import PREFIX, connect

@@ -46,18 +46,18 @@ USER_AGENT = USER_AGENT_TEMPLATE.format(contact=ARCHIVE_CONTACT_URL)
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-# Portals that share one server (many communes of a province on one VNPT or Viettel host) share
-# one downloader slot, keyed by IP: one request at a time and DOWNLOAD_DELAY between them.
-CONCURRENT_REQUESTS_PER_IP = 1
-# Scrapy's default queue (DownloaderAwarePriorityQueue) refuses per-IP slots; each portal has its
-# own spider and scheduler here, so the plain priority queue loses nothing.
+# Each portal has its own spider and scheduler here, so the plain priority queue loses nothing.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
-# ...but each portal's crawler has slots of its own: the server gate spaces requests to one server
-# by DOWNLOAD_DELAY across all crawlers of the process, and across scale-out workers (in Redis).
+# Each portal's crawler has slots of its own: the server gate spaces requests to one server by
+# DOWNLOAD_DELAY across all crawlers of the process, and across scale-out workers (in Redis).
+# Portals that share one server (many communes of a province on one VNPT or Viettel host) share
+# one gate, keyed by the server's IP address. (Scrapy's CONCURRENT_REQUESTS_PER_IP did this within
+# one crawler; it is deprecated since Scrapy 2.13.)
 ARCHIVE_SERVER_GATE = True
+ARCHIVE_GATE_BY_IP = True
 DOWNLOAD_DELAY = 2
 # The delay is a floor: no 0.5x-1.5x jitter (we identify ourselves; we need not look random).
-RANDOMIZE_DOWNLOAD_DELAY = False
+DOWNLOAD_DELAY_JITTER = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2
 AUTOTHROTTLE_MAX_DELAY = 60
@@ -103,7 +103,6 @@ LOOPBACK_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-    "CONCURRENT_REQUESTS_PER_IP": 0,  # else the per-IP slot (one request at a time) would hold
     "RETRY_TIMES": 0,
     "DOWNLOAD_TIMEOUT": 10,
 }

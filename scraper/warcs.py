@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import zlib
 import logging
 from collections import Counter
 from dataclasses import asdict
@@ -24,6 +25,8 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import HtmlResponse
 
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -71,6 +74,25 @@ def export_warc(archive: Archive, out, portals: tuple[str, ...] = ()) -> int:
     return count
 
 
+class NotAWarc(ValueError):
+    """A file given to import-warc is not a WARC file, or is damaged."""
+
+
+def check_warc(path: Path) -> None:
+    """Raise NotAWarc unless the file starts with a WARC record warcio can read."""
+    try:
+        with open(path, "rb") as stream:
+            first = next(iter(ArchiveIterator(stream)), None)
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
+        raise NotAWarc(f"{path}: not a WARC file ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+    if first is None:
+        raise NotAWarc(f"{path}: not a WARC file (no record in it)")
+    if first.format == "arc":  # warcio reads any line of five words as an ARC header: check it is one
+        headers = first.rec_headers
+        if not ((headers.get_header("archive-date") or "").isdigit() and (headers.get_header("length") or "").isdigit()):
+            raise NotAWarc(f"{path}: not a WARC file (its first line is no WARC or ARC record header)")
+
+
 def import_warc(paths: list[Path], archive: Archive, portals: list[Portal]) -> Counter:
     """Store the articles of WARC files; return counts of what happened to their response records.
 
@@ -95,12 +117,15 @@ def import_warc(paths: list[Path], archive: Archive, portals: list[Portal]) -> C
         knowledge[portal.id] = (family_hints(family).merged(portal.hints), family_platform(family))
     counts: Counter = Counter()
     for path in paths:
-        with open(path, "rb") as stream:
-            for page in warc_pages(stream):
-                portal = _portal_of(page, by_id, by_host)
-                outcome = _import_page(page, path, archive, portal, *knowledge[portal.id]) if portal else \
-                    "skipped: host not in the registry"
-                counts[outcome] += 1
+        try:
+            with open(path, "rb") as stream:
+                for page in warc_pages(stream):
+                    portal = _portal_of(page, by_id, by_host)
+                    outcome = _import_page(page, path, archive, portal, *knowledge[portal.id]) if portal else \
+                        "skipped: host not in the registry"
+                    counts[outcome] += 1
+        except (ArchiveLoadFailed, EOFError, zlib.error) as exc:
+            raise NotAWarc(f"{path}: damaged after {sum(counts.values())} records ({exc})") from None
     return counts
 
 

@@ -54,3 +54,10 @@ def test_second_demo_adds_no_rows(demo_run):
     count = rows(demo_run["folder"] / "archive.db", "SELECT count(*) AS n FROM articles")[0]["n"]
     portal_lines = [line for line in result.stdout.splitlines() if line.startswith("demo.")]
     assert (result.returncode, count, sum(" 0 new," in line for line in portal_lines)) == (0, EXPECTED, 2)
+
+
+def test_a_demo_prints_a_short_summary_and_logs_to_a_file(demo_run):
+    result = run_govnews("demo", "--no-serve", cwd=demo_run["folder"])
+    log = (demo_run["folder"] / "logs" / "demo.log").read_text(encoding="utf-8")
+    lines = (result.stdout + result.stderr).splitlines()
+    assert (len(lines) <= 8, "Spider opened" in log, "[scrapy" in result.stderr) == (True, True, False), lines

@@ -11,7 +11,7 @@ from tests.conftest import crawl, rows
 DELAY = 0.25  # DOWNLOAD_DELAY for the run: at most 4 requests a second to any host
 # Real-host politeness (scraper/settings.py), with a shorter delay so the test takes seconds.
 REAL_HOST = {"DOWNLOAD_DELAY": DELAY, "AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_START_DELAY": DELAY,
-             "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "CONCURRENT_REQUESTS_PER_IP": 1, "RETRY_TIMES": 2,
+             "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "ARCHIVE_GATE_BY_IP": True, "RETRY_TIMES": 2,
              "DOWNLOAD_TIMEOUT": 30}
 DISALLOWED = "/news/kinh-te-xa-hoi/"
 

@@ -40,7 +40,7 @@ def overlapping(replicas, tmp_path_factory):
     folder = tmp_path_factory.mktemp("overlap")
     registry = replicas.write_registry(folder / "portals.toml")
     db = folder / "archive.db"
-    slow = loopback_flags(DOWNLOAD_DELAY=0.3, CONCURRENT_REQUESTS_PER_DOMAIN=1, RANDOMIZE_DOWNLOAD_DELAY=False)
+    slow = loopback_flags(DOWNLOAD_DELAY=0.3, CONCURRENT_REQUESTS_PER_DOMAIN=1, DOWNLOAD_DELAY_JITTER=0)
     first = cron_start(registry, db, *slow, "--log-file", str(folder / "logs" / "crawl.log"))
     deadline = time.monotonic() + 60
     while not stored(db) and time.monotonic() < deadline:  # the first crawl is storing articles

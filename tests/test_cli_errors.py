@@ -1,0 +1,73 @@
+"""Plausible mistakes give one line and a non-zero exit, never a traceback, and leave no file behind (#19).
+
+(A `--db` that is no archive, for report, export, serve and the rest: tests/test_damaged_archive.py.)
+"""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from tests.conftest import run_govnews
+
+NOT_WRITABLE = "/proc/govnews-test/export"  # no one may create a folder in /proc, root included
+
+
+def one_line_error(result) -> tuple[int, int, bool]:
+    """Return (exit status, lines on stderr, whether a traceback shows)."""
+    return result.returncode, len(result.stderr.splitlines()), "Traceback" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet", "warc"])
+def test_an_export_to_a_place_that_cannot_be_written_is_one_line(archive, tmp_path, fmt):
+    output = f"{NOT_WRITABLE}/x.{fmt}"
+    result = run_govnews("export", "--db", str(archive["db"]), "--format", fmt, "-o", output, cwd=tmp_path)
+    assert (one_line_error(result), result.stderr.startswith(f"Error: {output}: cannot write the export there (")) == (
+        (1, 1, False), True), result.stderr
+
+
+def test_an_export_into_a_missing_folder_makes_the_folder(archive, tmp_path):
+    output = tmp_path / "new" / "folder" / "x.csv"
+    result = run_govnews("export", "--db", str(archive["db"]), "--format", "csv", "-o", str(output), cwd=tmp_path)
+    assert (result.returncode, output.read_bytes()[:3]) == (0, b"\xef\xbb\xbf"), result.stderr
+
+
+NOT_WARCS = {
+    "text": b"Bai viet, khong phai WARC\n",
+    "gzip-text": gzip.compress(b"Bai viet, khong phai WARC\n"),
+    "broken-gzip": b"\x1f\x8b\x08garbage",
+    "empty": b"",
+}
+NOT_WARC_ERRORS = {
+    "text": "not a WARC file (its first line is no WARC or ARC record header)",
+    "gzip-text": "not a WARC file (its first line is no WARC or ARC record header)",
+    "broken-gzip": "not a WARC file (Unknown archive format, first line: ['\\x1f\\x8b\\x08garbage'])",
+    "empty": "not a WARC file (no record in it)",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_WARCS))
+def test_importing_a_file_that_is_no_warc_is_one_line_and_makes_no_archive(tmp_path, kind):
+    warc, db = tmp_path / "collection.warc.gz", tmp_path / "fresh.db"
+    warc.write_bytes(NOT_WARCS[kind])
+    registry = tmp_path / "portals.toml"
+    registry.write_text('[[portal]]\nid = "test.x"\nname = "X"\nprovince = "Đồng Nai"\nunit = "X"\nlevel = "district"\n'
+                        'base_url = "http://127.0.0.1:9/"\nfamily = "auto"\n', encoding="utf-8")
+    result = run_govnews("import-warc", str(warc), "--registry", str(registry), "--db", str(db), cwd=tmp_path)
+    assert (one_line_error(result), result.stderr.strip(), db.exists()) == (
+        (1, 1, False), f"Error: {warc}: {NOT_WARC_ERRORS[kind]}", False)
+
+
+@pytest.mark.parametrize(("url", "error"), [
+    ("not-a-url", "not-a-url: only http and https URLs are fetched"),
+    ("http://[::1", "http://[::1: not a URL (Invalid IPv6 URL)"),
+    ("ftp://example.vn/", "ftp://example.vn/: only http and https URLs are fetched"),
+], ids=["no-scheme", "unclosed-ipv6", "ftp"])
+def test_detecting_a_portal_at_a_bad_url_is_one_line(tmp_path, url, error):
+    result = run_govnews("portals", "detect", url, cwd=tmp_path)
+    assert (one_line_error(result), result.stderr.strip()) == ((1, 1, False), f"Error: {error}")
+
+
+def test_a_crawl_prints_no_deprecation_warning_from_our_settings(archive):
+    assert [line for line in archive["first"].stderr.splitlines() if "Deprecat" in line] == []
