@@ -255,3 +255,45 @@ def test_news_page_starts_with_the_newest_article(datasette):
     newest = get_json(datasette + "/archive/news.json?_shape=objects&_size=1")["rows"][0]["published_at"]
     latest = get_json(datasette + "/archive.json?sql=" + quote("SELECT max(published_at) AS m FROM articles") + "&_shape=objects")
     assert newest == latest["rows"][0]["m"]
+
+
+# --- every CSV a user can click: whole, with the BOM, as a download, in the page's order (#19) ----
+
+def clicked_csv(datasette: str, path: str) -> tuple[dict, bytes]:
+    """Open a CSV link as a browser does (redirects followed); return (headers by lower-case name, body)."""
+    with urllib.request.urlopen(datasette + path, timeout=60) as response:
+        return {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+def csv_rows(body: bytes) -> list[dict]:
+    import csv
+    import io
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_a_news_page_csv_is_the_whole_stream_with_the_bom(datasette):
+    headers, body = clicked_csv(datasette, "/archive/news.csv?_size=5&province=" + quote("Đồng Nai"))
+    assert (body[:3], headers["content-type"], headers["content-disposition"], len(csv_rows(body))) == (
+        b"\xef\xbb\xbf", "text/csv; charset=utf-8", 'attachment; filename="news.csv"', 16)
+
+
+def test_a_news_page_csv_keeps_the_page_s_sort(datasette):
+    _, body = clicked_csv(datasette, "/archive/news.csv?_sort=published_at&province=" + quote("Đồng Nai"))
+    dates = [row["published_at"] for row in csv_rows(body)]
+    assert (len(dates), dates == sorted(dates)) == (16, True)
+
+
+def test_a_news_page_csv_keeps_the_search(datasette):
+    _, body = clicked_csv(datasette, "/archive/news.csv?_search=" + quote("Định Quán"))
+    assert {row["portal_id"] for row in csv_rows(body)} == {"demo.dinh-quan"} and len(csv_rows(body)) == 6
+
+
+def test_a_canned_query_csv_has_the_bom_and_downloads(datasette):
+    headers, body = clicked_csv(datasette, "/archive/search.csv?q=" + quote("Định Quán"))
+    assert (body[:3], headers["content-disposition"], len(csv_rows(body))) == (
+        b"\xef\xbb\xbf", 'attachment; filename="search.csv"', 6)
+
+
+def test_the_vietnamese_of_a_clicked_csv_is_intact(datasette):
+    _, body = clicked_csv(datasette, "/archive/news.csv?_search=" + quote("Định Quán"))
+    assert any("Định Quán" in row["title"] for row in csv_rows(body))

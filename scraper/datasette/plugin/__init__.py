@@ -22,6 +22,7 @@ import asyncio
 import gc
 import logging
 import io
+import re
 import sqlite3
 import weakref
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -139,9 +140,12 @@ async def stream_rows(request, datasette):
         db = datasette.get_database(database)
     except KeyError:
         return Response.text("no such database\n", status=404)
-    key = _VIEW_KEY if table in await db.view_names() and _VIEW_KEY in await db.table_columns(table) else None
-    args = [(k, v) for k, v in parse_qsl(request.query_string, keep_blank_values=True)
-            if k not in _STREAM_OWN and not (key and k in ("_sort", "_sort_desc"))]
+    args = [(k, v) for k, v in parse_qsl(request.query_string, keep_blank_values=True) if k not in _STREAM_OWN]
+    # the page's own order is kept; only the view's newest-first order is paged by its key
+    sorted_otherwise = any((k, v) not in (("_sort_desc", _VIEW_KEY),) for k, v in args if k in ("_sort", "_sort_desc"))
+    key = _VIEW_KEY if (table in await db.view_names() and _VIEW_KEY in await db.table_columns(table)
+                        and not sorted_otherwise) else None
+    args = [(k, v) for k, v in args if not (key and k in ("_sort", "_sort_desc"))]
     if not any(k == "_size" for k, _ in args):
         args.append(("_size", "max"))
 
@@ -205,6 +209,67 @@ async def stream_rows(request, datasette):
 
 
 
+_TABLE_CSV = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/]+)\.csv$")
+
+
+async def whole_csv_of(datasette, scope) -> str | None:
+    """Return the stream URL that replaces a table or view's CSV (all rows, the page's filters and order), or None."""
+    match = _TABLE_CSV.match(scope.get("path", ""))
+    if not match or match.group("database").startswith("-"):
+        return None
+    try:
+        db = datasette.get_database(match.group("database"))
+    except KeyError:
+        return None
+    table = match.group("table")
+    if table not in await db.table_names() and table not in await db.view_names():
+        return None  # a canned query's CSV (at most a page): served as it is, with the BOM (csv_downloads)
+    query = scope.get("query_string", b"").decode("latin-1")
+    return f"/-/stream/{match.group('database')}/{table}.csv" + (f"?{query}" if query else "")
+
+
+def csv_downloads(datasette):
+    """Wrap Datasette's ASGI app: every CSV a user can click is whole, with the BOM, as a download.
+
+    Datasette's own CSV of a table page had no byte-order mark (spreadsheets read Vietnamese as
+    mojibake), came as text/plain and stopped at 1,000 rows. A table or view's CSV is redirected
+    to the stream (`/-/stream/…csv`: every row, the page's filters, search and sort, the BOM); any
+    other CSV (a canned query's) gets the BOM and comes as a download.
+    """
+    def wrap(app):
+        async def wrapped(scope, receive, send):
+            if scope["type"] != "http" or not scope.get("path", "").endswith(".csv"):
+                await app(scope, receive, send)
+                return
+            target = await whole_csv_of(datasette, scope)
+            if target:
+                await send({"type": "http.response.start", "status": 302,
+                            "headers": [(b"location", target.encode("latin-1")), (b"content-length", b"0")]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            name = scope["path"].rsplit("/", 1)[-1]
+            first, ok = True, False
+
+            async def with_bom(message):
+                nonlocal first, ok
+                if message["type"] == "http.response.start" and message.get("status") == 200:
+                    ok = True
+                    headers = [(k, v) for k, v in message.get("headers", [])
+                               if k.lower() not in (b"content-length", b"content-type", b"content-disposition")]
+                    headers += [(b"content-type", b"text/csv; charset=utf-8"),
+                                (b"content-disposition", f'attachment; filename="{name}"'.encode("latin-1"))]
+                    message = {**message, "headers": headers}
+                elif message["type"] == "http.response.body" and first and ok:
+                    first = False
+                    body = message.get("body", b"")
+                    if not body.startswith(b"\xef\xbb\xbf"):
+                        message = {**message, "body": b"\xef\xbb\xbf" + body}
+                await send(message)
+            await app(scope, receive, with_bom)
+        return wrapped
+    return wrap
+
+
 def without_blank_search(app):
     """Wrap Datasette's ASGI app: a blank `_search=` (the search box submitted empty) is no search.
 
@@ -222,5 +287,6 @@ def without_blank_search(app):
 @hookimpl
 def asgi_wrapper(datasette):
     """Serve every HTML page with a Content-Security-Policy that lets only its own scripts run (csp.py);
-    read a blank search as none."""
-    return lambda app: csp_wrapper(without_blank_search(app))
+    serve every CSV whole, with the BOM, as a download; read a blank search as none."""
+    whole_csv = csv_downloads(datasette)
+    return lambda app: csp_wrapper(whole_csv(without_blank_search(app)))
