@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from scraper.demo.fleet import GOVNEWS, ROOT, free_port, loopback_flags  # noqa: F401 (shared with the tests)
 from scraper.demo.server import ReplicaServer
@@ -136,6 +138,38 @@ def faulty_site():
         "test.faulty", "Cổng bị lỗi (bản sao)", "Cần Thơ", "Huyện Thử", load_articles("articles_nukeviet"),
         faults={102: "pdf", 103: "huge", 104: "error", 105: "elements"},
     )
+
+
+# --- the browser: Debian's chromium driven by Playwright (test_browser.py, test_article_page.py) ----
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags for a closed network and a root user (see the env notes): no sandbox, no background traffic.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request, tmp_path):
+    """A fresh page; its screenshot goes to docs/screenshots/<test>.png with --update-screenshots."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    if request.config.getoption("--update-screenshots"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{request.node.name.removeprefix('test_')}.png")
+    context.close()
+
 
 
 def pytest_addoption(parser):

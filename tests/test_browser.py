@@ -8,19 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from tests.conftest import ROOT, run_govnews, served
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Flags for a closed network and a root user (see the env notes): no sandbox, no background traffic.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+from tests.conftest import run_govnews, served
 
 
 @pytest.fixture(scope="module")
@@ -31,28 +23,6 @@ def datasette(archive, tmp_path_factory):
     assert published.returncode == 0, published.stderr
     with served(snapshot, "--immutable") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, request, tmp_path):
-    """A fresh page; its screenshot goes to docs/screenshots/<test>.png with --update-screenshots."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="vi-VN")
-    page = context.new_page()
-    yield page
-    if request.config.getoption("--update-screenshots"):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{request.node.name.removeprefix('test_')}.png")
-    context.close()
 
 
 def rows_heading(page: Page) -> str:

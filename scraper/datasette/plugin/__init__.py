@@ -30,6 +30,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, Response
 
+from markupsafe import Markup, escape
+
+from scraper.datasette.plugin.article import article_page
 from scraper.datasette.plugin.csp import csp_wrapper
 from scraper.datasette.plugin.facets import CountedFacet, search_key_bounds
 from scraper.export import write_csv, write_jsonl
@@ -123,8 +126,28 @@ def filters_from_request(request, database, table, datasette):
 
 @hookimpl
 def register_routes():
-    """Add the CSV and JSON Lines streams of any table or view."""
-    return [(r"^/-/stream/(?P<database>[^/]+)/(?P<table>[^/]+)\.(?P<format>jsonl|csv)$", stream_rows)]
+    """Add the CSV and JSON Lines streams of any table or view, and the article page (article.py)."""
+    return [(r"^/-/stream/(?P<database>[^/]+)/(?P<table>[^/]+)\.(?P<format>jsonl|csv)$", stream_rows),
+            (r"^/-/article/(?P<id>\d+)(?P<part>\.bib|\.json|/archived)?$", article_page)]
+
+
+# Cells of the article lists (news, articles) that link to the article page, and the long ones shown short.
+_LINKED_CELLS = {"title", "id"}
+_SHORT_CELLS = {"text": 240, "summary": 160}
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """In news and articles: the title and id link to the article page; text and summary show as a snippet."""
+    if table not in ("news", "articles") or not isinstance(value, (str, int)) or value in ("", None):
+        return None
+    keys = row.keys() if hasattr(row, "keys") else []
+    if column in _LINKED_CELLS and "id" in keys:
+        return Markup(f'<a class="article-link" href="/-/article/{int(row["id"])}">{escape(str(value))}</a>')
+    if column in _SHORT_CELLS and isinstance(value, str) and len(value) > _SHORT_CELLS[column]:
+        cut = value[:_SHORT_CELLS[column]].rsplit(" ", 1)[0]
+        return Markup(f'<span class="snippet" title="{escape(value[:1000])}">{escape(cut)} …</span>')
+    return None
 
 
 async def client_gone(receive) -> None:
@@ -270,6 +293,27 @@ def csv_downloads(datasette):
     return wrap
 
 
+_ARTICLE_ROW = re.compile(r"^/(?P<database>[^/-][^/]*)/articles/(?P<id>\d+)$")
+
+
+def article_rows_to_article_pages(app):
+    """Wrap Datasette's ASGI app: the HTML page of an articles row is the article page.
+
+    Datasette's row page put the whole text in one very wide table row; `/-/article/<id>` is made
+    to be read. The row's JSON (`/archive/articles/<id>.json`) is Datasette's as before.
+    """
+    async def wrapped(scope, receive, send):
+        match = _ARTICLE_ROW.match(scope.get("path", "")) if scope["type"] == "http" else None
+        if match:
+            location = f"/-/article/{match.group('id')}".encode("latin-1")
+            await send({"type": "http.response.start", "status": 302,
+                        "headers": [(b"location", location), (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await app(scope, receive, send)
+    return wrapped
+
+
 def without_blank_search(app):
     """Wrap Datasette's ASGI app: a blank `_search=` (the search box submitted empty) is no search.
 
@@ -287,6 +331,7 @@ def without_blank_search(app):
 @hookimpl
 def asgi_wrapper(datasette):
     """Serve every HTML page with a Content-Security-Policy that lets only its own scripts run (csp.py);
-    serve every CSV whole, with the BOM, as a download; read a blank search as none."""
+    serve every CSV whole, with the BOM, as a download; show an articles row as its article page;
+    read a blank search as none."""
     whole_csv = csv_downloads(datasette)
-    return lambda app: csp_wrapper(whole_csv(without_blank_search(app)))
+    return lambda app: csp_wrapper(whole_csv(article_rows_to_article_pages(without_blank_search(app))))

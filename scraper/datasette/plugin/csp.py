@@ -53,8 +53,8 @@ def csp_wrapper(app):
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = dict(message.get("headers") or [])
-                if not headers.get(b"content-type", b"").startswith(b"text/html"):
-                    await send(message)  # JSON, CSV, streams: passed on as they come
+                if not headers.get(b"content-type", b"").startswith(b"text/html") or b"content-security-policy" in headers:
+                    await send(message)  # JSON, CSV, streams, and a page with a stricter policy of its own
                     return
                 start = message
                 return
