@@ -17,8 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from scraper.demo.server import ReplicaServer
 from scraper.demo.sites import NukeVietSite, load_articles
-from tests.conftest import crawl, get_json, rows, served
-from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, crawl, get_json, rows, served
 
 MARK = "xss-ran"
 PAYLOADS = (
