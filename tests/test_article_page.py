@@ -209,3 +209,11 @@ def test_a_researcher_opens_an_article_from_the_news_list_and_cites_it(page, kno
     framed_page = f"{known['base']}/-/article/{known['first']}/archived" in requested  # the listener saw the frame load
     assert (AFTER[0] in framed, deleted, siblings, bib.startswith(f"@online{{govnews{known['first']},"),
             csl_items[0]["title"], framed_page, off_archive) == (True, [BEFORE[1]], [TITLE], True, TITLE, True, [])
+
+
+def test_bibtex_escapes_what_bibtex_reads_as_commands():
+    from scraper.datasette.plugin.article import citation
+    cited = citation({"id": 7, "title": "Giải ngân đạt 95% kế hoạch {quý I} & vốn_ODA", "portal_id": "p", "portal_name": "Cổng A",
+                      "author": "", "url": "http://a.vn/tin_1.html", "published_at": None}, "http://h/-/article/7")
+    assert cited["bibtex"].splitlines()[1:3] == [
+        "  author = {{Cổng A}},", r"  title = {{Giải ngân đạt 95\% kế hoạch \{quý I\} \& vốn\_ODA}},"]

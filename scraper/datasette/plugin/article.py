@@ -75,12 +75,13 @@ def citation(article: dict, stable_url: str) -> dict[str, str]:
     apa = f"{author}. ({apa_date}). {title}. {site}. {url}. {archived}"
     chicago = f"{author}. “{title}.” {site}, {chicago_date}. {url}. {archived}."
     key = f"govnews{article['id']}"
-    fields = {"author": "{" + author + "}", "title": "{" + title + "}", "organization": "{" + site + "}",
-              "url": url, "note": archived, "language": "vietnamese"}
+    # names and titles in an extra pair of braces: BibTeX keeps them as written (no name inversion, no lower case)
+    fields = {"author": "{" + _bibtex_escape(author) + "}", "title": "{" + _bibtex_escape(title) + "}",
+              "organization": "{" + _bibtex_escape(site) + "}", "url": url, "note": _bibtex_escape(archived),
+              "language": "vietnamese"}
     if when:
         fields["date"] = when.date().isoformat()
-    bibtex = f"@online{{{key},\n" + ",\n".join(f"  {name} = {{{_bibtex_escape(value)}}}" for name, value in fields.items()) \
-        + "\n}\n"
+    bibtex = f"@online{{{key},\n" + ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items()) + "\n}\n"
     csl = {"id": key, "type": "article-newspaper", "title": title, "container-title": site,
            "author": [{"literal": author}], "URL": url, "language": "vi", "archive": "govnews",
            "archive_location": stable_url}
@@ -90,10 +91,8 @@ def citation(article: dict, stable_url: str) -> dict[str, str]:
 
 
 def _bibtex_escape(value: str) -> str:
-    """Return a value safe inside BibTeX braces: the special characters escaped (the outer braces of names kept)."""
-    inner = value[1:-1] if value.startswith("{") and value.endswith("}") else value
-    escaped = re.sub(r"([&%$#_])", r"\\\1", inner.replace("\\", r"\textbackslash{}").replace("{", r"\{").replace("}", r"\}"))
-    return "{" + escaped + "}" if inner is not value else escaped
+    """Return text safe inside BibTeX braces: backslash, braces and & % $ # _ escaped."""
+    return re.sub(r"[\\{}&%$#_]", lambda m: r"\textbackslash{}" if m.group() == "\\" else "\\" + m.group(), value)
 
 
 def archived_html(html_gz: bytes, page_url: str, archived_ids: dict[str, int]) -> bytes:
