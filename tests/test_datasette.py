@@ -277,6 +277,11 @@ def test_a_news_page_csv_is_the_whole_stream_with_the_bom(datasette):
         b"\xef\xbb\xbf", "text/csv; charset=utf-8", 'attachment; filename="news.csv"', 16)
 
 
+def test_a_clicked_csv_carries_one_byte_order_mark(datasette):
+    _, body = clicked_csv(datasette, "/archive/news.csv?_size=5")
+    assert (body[:3], body[3:5]) == (b"\xef\xbb\xbf", b"id")
+
+
 def test_a_news_page_csv_keeps_the_page_s_sort(datasette):
     _, body = clicked_csv(datasette, "/archive/news.csv?_sort=published_at&province=" + quote("Đồng Nai"))
     dates = [row["published_at"] for row in csv_rows(body)]

@@ -261,7 +261,8 @@ def csv_downloads(datasette):
     """
     def wrap(app):
         async def wrapped(scope, receive, send):
-            if scope["type"] != "http" or not scope.get("path", "").endswith(".csv"):
+            path = scope.get("path", "") if scope["type"] == "http" else ""
+            if not path.endswith(".csv") or path.startswith("/-/"):  # the stream writes its own mark
                 await app(scope, receive, send)
                 return
             target = await whole_csv_of(datasette, scope)
