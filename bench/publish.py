@@ -48,7 +48,7 @@ from scraper.archive import Archive  # noqa: E402
 from scraper.cli import datasette_command  # noqa: E402
 from scraper.datasette.metadata import build_metadata  # noqa: E402
 from scraper.datasette.queries import SEARCH, SEARCH_RANKED  # noqa: E402
-from scraper.search import escape_folded, fold_apart, fold_match  # noqa: E402
+from scraper.search import fold_apart, fold_match  # noqa: E402
 
 GOVNEWS = [str(Path(sys.executable).parent / "govnews")]
 SEARCHES = ["Định Quán", "dinh quan", "hội nghị", "hoi nghi", '"nông thôn mới"', '"nong thon moi"', "đường giao thông",
@@ -299,7 +299,7 @@ def main() -> None:
     columns: dict[str, list] = {name: [] for name in ("search", "plain_top", "plain", "ranked", "canned_page", "table_page")}
     try:
         for query in [] if args.skip_search else SEARCHES:
-            count = match_count(conn, escape_folded(query))
+            count = match_count(conn, fold_match(query))
             typed = " ".join(f'"{w}"' if not w.startswith('"') else w for w in re.findall(r'"[^"]*"|\S+', query))
             figures = {
                 "search": median_ms(lambda q=query: canned(conn, SEARCH, q), args.repeat),

@@ -110,7 +110,8 @@ def to_fts(query: str, apart: bool = False) -> str:
 
 
 def fold_match(query: str) -> str:
-    """Return the FTS5 query of what a reader typed: terms together (SQL function govnews_match)."""
+    """Return the FTS5 query of what a reader typed: terms together (SQL functions govnews_match and,
+    for Datasette's search box and `?_search=`, escape_fts)."""
     return to_fts(query)
 
 
@@ -118,7 +119,3 @@ def fold_apart(query: str) -> str:
     """Return the FTS5 query of what a reader typed with each term's syllables apart (govnews_apart)."""
     return to_fts(query, apart=True)
 
-
-def escape_folded(query: str) -> str:
-    """Return the query for Datasette's search box and `?_search=` (its SQL function escape_fts)."""
-    return to_fts(query)

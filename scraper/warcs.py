@@ -32,7 +32,7 @@ from warcio.warcwriter import WARCWriter
 
 from scraper.archive import Archive, utc_now
 from scraper.detect import detect_family
-from scraper.extract import EXTRACTOR_VERSION, NotAnArticle
+from scraper.extract import EXTRACTOR_VERSION, NotAnArticle, decode_html
 from scraper.items import Article
 from scraper.normalize import Untitled, normalize_article
 from scraper.pool import extract_and_sign
@@ -158,7 +158,7 @@ def _detect_from_warcs(paths: list[Path], by_id: dict, by_host: dict, detected: 
                     homes[portal.id] = (rank, page.body)
     found = {}
     for portal_id, (_, body) in homes.items():
-        detection = detect_family(body.decode("utf-8", "replace"))
+        detection = detect_family(decode_html(body))
         found[portal_id] = (detection.family, detection.evidence)
     return found
 

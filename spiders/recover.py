@@ -25,7 +25,7 @@ from scrapy.http import HtmlResponse, Response
 from scraper.archive import Archive
 from scraper.crawl import ANY_AGE, family_hints, family_platform
 from scraper.detect import detect_family
-from scraper.extract import NotAnArticle
+from scraper.extract import NotAnArticle, decode_html
 from scraper.frontier import schedule_outside_callback
 from scraper.items import Article
 from scraper.urls import canonical_url, host_form, in_portal_form, same_host
@@ -76,8 +76,8 @@ class RecoverSpider(PortalSpider):
 
     def setup(self, portal) -> None:
         self.family_hints = family_hints(getattr(self, "family", "generic"))
-        self.platform = family_platform(getattr(self, "family", "generic"))
         super().setup(portal)
+        self.use_family(getattr(self, "family", "generic"))
         settings = self.settings
         self.wayback = settings["ARCHIVE_WAYBACK_URL"].rstrip("/")
         self.cc_index = settings["ARCHIVE_CC_INDEX_URL"].rstrip("/")
@@ -87,8 +87,6 @@ class RecoverSpider(PortalSpider):
         # what the indexes are asked for: host[:port] without www. (their keys fold the host's forms)
         netloc = urlsplit(portal.base_url).netloc.lower()
         self.site = host_form(netloc)
-        pattern = self.hints.article_url_pattern
-        self.article_pattern = re.compile(pattern, re.IGNORECASE) if pattern else None
         self.listed: list[Capture] = []  # every capture the indexes list, sorted out once they are all read
         self.candidates: dict[str, list[Capture]] = {}  # article key -> [earliest capture, latest capture]
         self.phase = "listing"  # then "detecting" (a portal still `auto`), then "fetching"
@@ -186,7 +184,7 @@ class RecoverSpider(PortalSpider):
         body, _, _ = self.capture_body(response)
         if body is None:
             return
-        detection = detect_family(body.decode("utf-8", "replace"))
+        detection = detect_family(decode_html(body))
         archive = Archive(self.settings["ARCHIVE_DB_PATH"])
         try:
             archive.record_detection(self.portal.id, detection.family, detection.evidence)
@@ -208,7 +206,7 @@ class RecoverSpider(PortalSpider):
         """Yield the earliest and the latest capture of each article, unless a recovery read them before."""
         for key, (earliest, latest) in sorted(self.candidates.items()):
             first, last = self.captured.get(key, ("", ""))
-            for capture in (earliest,) if latest is earliest or latest.timestamp == earliest.timestamp else (earliest, latest):
+            for capture in {earliest.timestamp: earliest, latest.timestamp: latest}.values():  # one when they are one
                 if first and first <= capture.captured_at <= last:
                     self.crawler.stats.inc_value("archive/skipped/captured_before")
                     continue

@@ -36,7 +36,7 @@ from scraper.datasette.plugin.article import article_page
 from scraper.datasette.plugin.csp import csp_wrapper
 from scraper.datasette.plugin.facets import CountedFacet, search_key_bounds
 from scraper.export import write_csv, write_jsonl
-from scraper.search import escape_folded, fold_apart, fold_match
+from scraper.search import fold_apart, fold_match
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def bounded_row(cursor: sqlite3.Cursor, row: tuple) -> sqlite3.Row:
 @hookimpl(trylast=True)
 def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
     """Register the folded search functions; bound and lock every connection to an archive."""
-    conn.create_function("escape_fts", 1, escape_folded, deterministic=True)
+    conn.create_function("escape_fts", 1, fold_match, deterministic=True)
     conn.create_function("govnews_match", 1, fold_match, deterministic=True)
     conn.create_function("govnews_apart", 1, fold_apart, deterministic=True)
     if database.startswith("_"):  # Datasette's own _internal and _memory databases
@@ -139,7 +139,7 @@ _SHORT_CELLS = {"text": 240, "summary": 160}
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     """In news and articles: the title and id link to the article page; text and summary show as a snippet."""
-    if table not in ("news", "articles") or not isinstance(value, (str, int)) or value in ("", None):
+    if table not in ("news", "articles") or not isinstance(value, (str, int)) or value == "":
         return None
     keys = row.keys() if hasattr(row, "keys") else []
     if column in _LINKED_CELLS and "id" in keys:
@@ -232,13 +232,20 @@ async def stream_rows(request, datasette):
 
 
 
+async def redirect(send, location: str) -> None:
+    """Answer an ASGI request with a 302 to location."""
+    await send({"type": "http.response.start", "status": 302,
+                "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0")]})
+    await send({"type": "http.response.body", "body": b""})
+
+
 _TABLE_CSV = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/]+)\.csv$")
 
 
 async def whole_csv_of(datasette, scope) -> str | None:
     """Return the stream URL that replaces a table or view's CSV (all rows, the page's filters and order), or None."""
     match = _TABLE_CSV.match(scope.get("path", ""))
-    if not match or match.group("database").startswith("-"):
+    if not match:
         return None
     try:
         db = datasette.get_database(match.group("database"))
@@ -267,9 +274,7 @@ def csv_downloads(datasette):
                 return
             target = await whole_csv_of(datasette, scope)
             if target:
-                await send({"type": "http.response.start", "status": 302,
-                            "headers": [(b"location", target.encode("latin-1")), (b"content-length", b"0")]})
-                await send({"type": "http.response.body", "body": b""})
+                await redirect(send, target)
                 return
             name = scope["path"].rsplit("/", 1)[-1]
             first, ok = True, False
@@ -306,10 +311,7 @@ def article_rows_to_article_pages(app):
     async def wrapped(scope, receive, send):
         match = _ARTICLE_ROW.match(scope.get("path", "")) if scope["type"] == "http" else None
         if match:
-            location = f"/-/article/{match.group('id')}".encode("latin-1")
-            await send({"type": "http.response.start", "status": 302,
-                        "headers": [(b"location", location), (b"content-length", b"0")]})
-            await send({"type": "http.response.body", "body": b""})
+            await redirect(send, f"/-/article/{match.group('id')}")
             return
         await app(scope, receive, send)
     return wrapped

@@ -95,10 +95,9 @@ def _bibtex_escape(value: str) -> str:
     return re.sub(r"[\\{}&%$#_]", lambda m: r"\textbackslash{}" if m.group() == "\\" else "\\" + m.group(), value)
 
 
-def archived_html(html_gz: bytes, page_url: str, archived_ids: dict[str, int]) -> bytes:
-    """Return a stored page ready for the sandboxed frame: links to archived articles point to their
-    article pages, other links lose their target (their URL stays in the title), scripts are gone."""
-    root = _parsed(html_gz)
+def archived_html(root, page_url: str, archived_ids: dict[str, int]) -> bytes:
+    """Return a parsed stored page ready for the sandboxed frame: links to archived articles point to
+    their article pages, other links lose their target (their URL stays in the title), scripts are gone."""
     for element in root.xpath("//script|//noscript|//base|//meta[@http-equiv]|//link|//iframe|//object|//embed"):
         element.drop_tree()
     for image in root.xpath("//img[@src]|//source[@srcset]|//img[@srcset]"):  # the portal's files stay unfetched
@@ -117,16 +116,15 @@ def archived_html(html_gz: bytes, page_url: str, archived_ids: dict[str, int]) -
     return lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
-def _parsed(html_gz: bytes):
+def parsed_page(html_gz: bytes):
     """Return a stored page parsed, decoded as extraction decodes it (charset, legacy encodings)."""
     text = decode_html(gzip.decompress(html_gz))
     # lxml refuses a str that declares its encoding (XHTML's <?xml … encoding="utf-8"?>): it is decoded already
     return lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
 
 
-def link_targets(html_gz: bytes, page_url: str) -> list[str]:
-    """Return the canonical URLs a stored page links to."""
-    root = _parsed(html_gz)
+def link_targets(root, page_url: str) -> list[str]:
+    """Return the canonical URLs a parsed page links to."""
     return sorted({canonical_url(urljoin(page_url, href)) for href in root.xpath("//a/@href")
                    if urljoin(page_url, href).startswith("http")})
 
@@ -181,18 +179,19 @@ async def article_page(request, datasette):
     if part == ".json":
         return Response(cite["csl"], content_type="application/vnd.citationstyles.csl+json; charset=utf-8",
                         headers={"content-disposition": f'attachment; filename="govnews-{article_id}.json"'})
-    stored = await asyncio.to_thread(_stored_page, db.path, article_id) if db.path else None
     if part == "/archived":
+        stored = await asyncio.to_thread(_stored_page, db.path, article_id) if db.path else None
         if stored is None:
             return Response.text("No stored page for this article in this archive.\n", status=404)
-        targets = link_targets(*stored)
+        root = parsed_page(stored[0])
+        targets = link_targets(root, stored[1])
         ids = {}
         for start in range(0, len(targets), 500):
             chunk = targets[start:start + 500]
             rows = (await db.execute(f"SELECT canonical_url, id FROM articles WHERE canonical_url IN "
                                      f"({', '.join('?' * len(chunk))})", chunk)).rows
             ids.update({row[0]: row[1] for row in rows})
-        return Response(archived_html(stored[0], stored[1], ids), content_type="text/html; charset=utf-8",
+        return Response(archived_html(root, stored[1], ids), content_type="text/html; charset=utf-8",
                         headers={"content-security-policy": ARCHIVED_PAGE_POLICY, "x-content-type-options": "nosniff",
                                  "referrer-policy": "no-referrer"})
     versions = []
@@ -202,5 +201,8 @@ async def article_page(request, datasette):
         newer = version["text"]
     context = {"article": article, "paragraphs": paragraphs(article["text"]), "database": db.name,
                "captions": [c.strip() for c in (article.get("captions") or "").splitlines() if c.strip()],
-               "versions": versions, "cite": cite, "stable_url": stable_url, "has_archived_page": stored is not None}
+               "versions": versions, "cite": cite, "stable_url": stable_url,
+               # only whether a page is stored: the blob itself is read for the frame's own request
+               "has_archived_page": bool((await db.execute("SELECT 1 FROM raw_pages WHERE article_id = ? LIMIT 1",
+                                                           [article_id])).rows)}
     return Response.html(await datasette.render_template("govnews_article.html", context, request=request))
