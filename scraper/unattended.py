@@ -17,6 +17,7 @@ import fcntl
 import logging
 import logging.handlers
 import os
+import sys
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -101,4 +102,12 @@ def log_to_file(path: str | Path, level: str = "INFO") -> logging.Handler:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(min(root.level or logging.WARNING, handler.level))
+    logging.captureWarnings(True)
+    sys.unraisablehook = log_unraisable
     return handler
+
+
+def log_unraisable(unraisable) -> None:
+    """Log an exception Python could not raise (in a finaliser, at exit) instead of printing it to stderr."""
+    logging.getLogger("govnews").warning("exception ignored in %r", unraisable.object,
+                                         exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))

@@ -6,7 +6,7 @@ from scrapy.http import Response
 
 from scraper.lifecycle import Reachability
 from scraper.registry import Portal
-from spiders.homepage import HomePageSpider
+from spiders.homepage import TRAIL, HomePageSpider
 
 
 class CheckSpider(HomePageSpider):
@@ -22,7 +22,7 @@ class CheckSpider(HomePageSpider):
         self.reachability = Reachability(ok=False, detail="no answer")
 
     def parse(self, response: Response):
-        redirects = response.meta.get("redirect_urls", [])
+        redirects = response.meta.get(TRAIL, [])
         self.reachability = Reachability(ok=response.status < 400, status=response.status, final_url=response.url,
                                          redirected=bool(redirects), detail=f"HTTP {response.status}")
         return []

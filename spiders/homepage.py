@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
+# the redirects followed so far; not Scrapy's own redirect_urls, which its MetaCopyDetectionMiddleware warns about
+TRAIL = "home_trail"
 
 
 class HomePageSpider(scrapy.Spider):
@@ -45,7 +47,7 @@ class HomePageSpider(scrapy.Spider):
         statuses = sorted({*self.home_meta.get("handle_httpstatus_list", []), *REDIRECTS})
         meta = {**self.home_meta, "handle_httpstatus_list": statuses, "dont_redirect": True}
         if trail:
-            meta["redirect_urls"] = trail
+            meta[TRAIL] = trail
         return scrapy.Request(url, callback=self.answered, errback=self.failed, dont_filter=True, meta=meta)
 
     def allowed_hosts(self) -> tuple[str, ...]:
@@ -58,7 +60,7 @@ class HomePageSpider(scrapy.Spider):
         if location is None:
             return self.parse(response)
         target = response.urljoin(location.decode("latin-1"))
-        trail = [*response.meta.get("redirect_urls", []), response.url]
+        trail = [*response.meta.get(TRAIL, []), response.url]
         on_hosts = any(same_host(target, host) for host in self.allowed_hosts())
         if urlsplit(target).scheme not in ("http", "https") or not on_hosts:
             logger.warning("%s: %s redirects to %s, off the portal's hosts; not followed", self.portal.id, response.url, target)

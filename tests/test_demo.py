@@ -59,5 +59,5 @@ def test_second_demo_adds_no_rows(demo_run):
 def test_a_demo_prints_a_short_summary_and_logs_to_a_file(demo_run):
     result = run_govnews("demo", "--no-serve", cwd=demo_run["folder"])
     log = (demo_run["folder"] / "logs" / "demo.log").read_text(encoding="utf-8")
-    lines = (result.stdout + result.stderr).splitlines()
-    assert (len(lines) <= 8, "Spider opened" in log, "[scrapy" in result.stderr) == (True, True, False), lines
+    shown = (len(result.stdout.splitlines()), result.stderr, "Spider opened" in log, "internal meta keys" in log)
+    assert shown == (6, "", True, False), f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
