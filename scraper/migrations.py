@@ -280,7 +280,30 @@ def m019_last_captured_at(db: Database) -> None:
     db["articles"].add_column("last_captured_at", str)
     db.execute("UPDATE articles SET last_captured_at = captured_at WHERE captured_at > ''")
     db.execute("DROP VIEW IF EXISTS news")
-    db.create_view("news", news_view())
+    db.create_view("news", news_view(duplicates=None))
+
+
+@migrations()
+def m020_news_without_duplicates(db: Database) -> None:
+    """news leaves out republications (rows with duplicate_of); news_with_duplicates keeps every row.
+
+    Its indexes become partial (WHERE duplicate_of IS NULL), so that a page, its count and its
+    facets still read one index each: with the condition on a column outside the indexes, every
+    count would look up each of its rows. The articles table and news_with_duplicates keep the
+    full index on search_key and those from m001; their facets are counted from the rows.
+    """
+    db.execute("DROP VIEW IF EXISTS news")
+    db.create_view("news", news_view(duplicates=False))
+    db.execute(f"DROP VIEW IF EXISTS {NEWS_WITH_DUPLICATES}")
+    db.create_view(NEWS_WITH_DUPLICATES, news_view(duplicates=True))
+    for name, expression in {"portal_id": "portal_id", **NEWS_FACET_EXPRESSIONS}.items():
+        db.execute(f"DROP INDEX IF EXISTS idx_articles_{name}_search_key")
+        db.execute(f"CREATE INDEX idx_articles_{name}_search_key ON articles({expression}, search_key, duplicate_of) "
+                   f"{NOT_DUPLICATE}")
+        if name != "portal_id":
+            db.execute(f"DROP INDEX IF EXISTS idx_articles_portal_id_{name}")
+            db.execute(f"CREATE INDEX idx_articles_portal_id_{name} ON articles(portal_id, {expression}, duplicate_of) "
+                       f"{NOT_DUPLICATE}")
 
 
 # What researchers browse: each article with its portal's province and level, the facets derived
@@ -294,6 +317,13 @@ NEWS_VIEW = """SELECT a.id, p.id AS portal_id, p.province, p.level, substr(a.pub
        a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of, a.cluster_id, a.search_key
 FROM articles a JOIN portals p ON p.id = a.portal_id"""
 
+# news leaves out republications; this view of the same columns keeps them (m020)
+NEWS_WITH_DUPLICATES = "news_with_duplicates"
+# the condition of news' partial indexes, as news' WHERE writes it (SQLite must see it implied). The
+# indexes also end with duplicate_of (always NULL in them): SQLite counts from an index alone only
+# when it holds every column the query names, the condition's included.
+NOT_DUPLICATE = "WHERE duplicate_of IS NULL"
+
 # news' facet columns computed from articles, as the view (m015) writes them and as their indexes
 # are made: SQLite uses an index on an expression only for that very expression.
 NEWS_FACET_EXPRESSIONS = {
@@ -304,11 +334,12 @@ NEWS_FACET_EXPRESSIONS = {
 }
 
 
-def news_view(published: bool = False, last_captured: bool = True) -> str:
+def news_view(published: bool = False, last_captured: bool = True, duplicates: bool | None = None) -> str:
     """The news view as m015 defines it: NEWS_VIEW with the derived columns cast to text (compared with a
     number, they convert it). published: a snapshot's, reading portal id, province and level from articles,
     where publish.news_without_join copies them, instead of joining portals. last_captured: with
-    last_captured_at (m019 on)."""
+    last_captured_at (m019 on). duplicates: False leaves out the rows marked duplicate_of (news, m020 on),
+    True keeps them (NEWS_WITH_DUPLICATES), None is the view before m020 (every row)."""
     portal = "a.portal_id, a.province, a.level" if published else "p.id AS portal_id, p.province, p.level"
     source = "articles a" if published else "articles a JOIN portals p ON p.id = a.portal_id"
     return f"""SELECT a.id, {portal}, {NEWS_FACET_EXPRESSIONS["year"]} AS year,
@@ -317,7 +348,7 @@ def news_view(published: bool = False, last_captured: bool = True) -> str:
        a.summary, a.text, a.category, a.source, a.url, a.canonical_url, a.capture_url, a.captured_at,
        {"a.last_captured_at, " if last_captured else ""}a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of,
        a.cluster_id, a.search_key
-FROM {source}"""
+FROM {source}{" WHERE a.duplicate_of IS NULL" if duplicates is False else ""}"""
 
 
 # Each portal's health from its crawl runs (live crawls only), as `govnews report` prints it.

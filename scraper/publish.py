@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scraper.atomic import replaced_whole
 from scraper.facet_counts import write_facet_counts
-from scraper.migrations import news_view
+from scraper.migrations import NEWS_WITH_DUPLICATES, NOT_DUPLICATE, news_view
 
 
 class SnapshotError(RuntimeError):
@@ -63,14 +63,17 @@ def news_without_join(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE articles ADD COLUMN level TEXT")
     conn.execute("UPDATE articles SET (province, level) = (SELECT province, level FROM portals WHERE id = articles.portal_id)")
     for column in ("province", "level"):
-        conn.execute(f"CREATE INDEX idx_articles_{column}_search_key ON articles({column}, search_key)")
+        conn.execute(f"CREATE INDEX idx_articles_{column}_search_key ON articles({column}, search_key, duplicate_of) "
+                     f"{NOT_DUPLICATE}")
     conn.execute("DROP VIEW news")
-    conn.execute(f"CREATE VIEW news AS {news_view(published=True)}")
+    conn.execute(f"CREATE VIEW news AS {news_view(published=True, duplicates=False)}")
+    conn.execute(f"DROP VIEW {NEWS_WITH_DUPLICATES}")
+    conn.execute(f"CREATE VIEW {NEWS_WITH_DUPLICATES} AS {news_view(published=True, duplicates=True)}")
     # A date-range page is bounded to a stretch of search_key (the plugin's search_key_bounds);
-    # with the date in the index, its count reads the index alone. Without the single-column
-    # index, the planner cannot prefer it to this one.
-    conn.execute("DROP INDEX idx_articles_search_key")
-    conn.execute("CREATE UNIQUE INDEX idx_articles_search_key_published_at ON articles(search_key, published_at)")
+    # with the date in the index, its count reads the index alone. The full index on search_key
+    # stays for the searches' joins and news_with_duplicates.
+    conn.execute(f"CREATE UNIQUE INDEX idx_articles_search_key_published_at ON articles(search_key, published_at, "
+                 f"duplicate_of) {NOT_DUPLICATE}")
 
 
 def _prepare(path: Path) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from scraper.datasette.queries import CANNED_QUERIES, dashboards
 from scraper.facet_counts import DIMENSIONS, TABLE as FACET_COUNTS
 from scraper.items import column_descriptions
+from scraper.migrations import NEWS_WITH_DUPLICATES
 
 TITLE = "govnews: tin tức của chính quyền địa phương Việt Nam / Vietnamese local-government news"
 DESCRIPTION = (
@@ -185,13 +186,22 @@ def build_metadata(database: str) -> dict:
         "news": {
             "description": "Articles with their portal's province and level, to browse, facet and export: search with or "
                            "without diacritics (đ = d); facet by portal, province, level, year, month, source and "
-                           "byline; filter a date range with published_at ≥ / <.",
+                           "byline; filter a date range with published_at ≥ / <. Republications (rows whose "
+                           "duplicate_of names an earlier article with the same text) are left out; "
+                           f"{NEWS_WITH_DUPLICATES} keeps them.",
             "columns": {**{k: v for k, v in article_columns.items() if k in NEWS_COLUMNS}, **NEWS_ONLY_COLUMNS},
             # All seven shown: summed from a snapshot's precomputed counts where the page's filters
             # allow, else counted live (scraper/datasette/plugin/facets.py).
             "facets": [{"counted": column} for column in DIMENSIONS],
             # Newest first by search_key (the date, then the id), the order of the search index:
             # a search matching most of the archive lists its newest 50 without sorting them all.
+            "sort_desc": "search_key",
+            **searchable,
+        },
+        NEWS_WITH_DUPLICATES: {
+            "description": "news with the republications kept: every article row, duplicate_of set or not.",
+            "columns": {**{k: v for k, v in article_columns.items() if k in NEWS_COLUMNS}, **NEWS_ONLY_COLUMNS},
+            "facets": ["portal_id", "source"],
             "sort_desc": "search_key",
             **searchable,
         },
@@ -230,7 +240,7 @@ def data_dictionary_markdown() -> str:
         "",
     ]
     tables = build_metadata("archive")["databases"]["archive"]["tables"]
-    for name in ("articles", "news", "portals", "crawl_runs", "portal_health", "article_versions", "attachments", "url_aliases",
+    for name in ("articles", "news", NEWS_WITH_DUPLICATES, "portals", "crawl_runs", "portal_health", "article_versions", "attachments", "url_aliases",
                  "portal_status_history"):
         table = tables[name]
         lines += [f"## {name}", "", table["description"], ""]

@@ -29,7 +29,7 @@ JOIN portals p ON p.id = a.portal_id
 ORDER BY f.together DESC, f.relevance"""
 
 LATEST_PER_PORTAL = """SELECT p.id AS portal_id, p.name, p.province, p.level,
-       (SELECT count(*) FROM articles c WHERE c.portal_id = p.id) AS articles,
+       (SELECT count(*) FROM articles c WHERE c.portal_id = p.id AND c.duplicate_of IS NULL) AS articles,
        a.published_at AS latest_published_at, a.title AS latest_title, a.url AS latest_url
 FROM portals p
 LEFT JOIN articles a ON a.id = (SELECT b.id FROM articles b WHERE b.portal_id = p.id
@@ -99,8 +99,9 @@ CANNED_QUERIES = {
 }
 
 # Each filtered dashboard query starts from this; [[ ]] parts apply only when the filter is set.
+# Like news, the charts and counts leave republications (duplicate_of) out.
 _FILTERED = """FROM articles a JOIN portals p ON p.id = a.portal_id
-WHERE a.published_at IS NOT NULL [[ AND p.province = :province ]] [[ AND a.portal_id = :portal ]]
+WHERE a.published_at IS NOT NULL AND a.duplicate_of IS NULL [[ AND p.province = :province ]] [[ AND a.portal_id = :portal ]]
   [[ AND a.published_at >= :date_start ]] [[ AND a.published_at < date(:date_end, '+1 day') ]]"""
 
 # One row per series: its months, every month from the first to the last in range, zeros included.
@@ -177,19 +178,19 @@ _PORTAL_SUMMARY = f"""SELECT {html_text("p.name")} AS portal, {html_text("p.prov
        (SELECT r.started_at FROM crawl_runs r WHERE r.portal_id = p.id ORDER BY r.started_at DESC LIMIT 1) AS last_crawl,
        (SELECT {html_text("r.status || ' (' || coalesce(r.finish_reason, '') || ')'")} FROM crawl_runs r WHERE r.portal_id = p.id
         ORDER BY r.started_at DESC LIMIT 1) AS last_crawl_status
-FROM portals p LEFT JOIN articles a ON a.portal_id = p.id
+FROM portals p LEFT JOIN articles a ON a.portal_id = p.id AND a.duplicate_of IS NULL
 WHERE p.id = :portal GROUP BY p.id"""
 
 # Months between the portal's first and last article in which it published nothing.
 _PORTAL_GAPS = """WITH counts AS (SELECT substr(published_at, 1, 7) AS month FROM articles
-  WHERE portal_id = :portal AND published_at IS NOT NULL GROUP BY 1),
+  WHERE portal_id = :portal AND published_at IS NOT NULL AND duplicate_of IS NULL GROUP BY 1),
 months(month) AS (SELECT min(month) FROM counts
   UNION ALL SELECT strftime('%Y-%m', month || '-01', '+1 month') FROM months WHERE month < (SELECT max(month) FROM counts))
 SELECT month AS month_without_articles FROM months WHERE month NOT IN (SELECT month FROM counts) ORDER BY month"""
 
 _PORTAL_LATEST = f"""SELECT a.published_at, {html_text("a.title")} AS title,
        {html_text("a.author")} AS author, a.source, {html_text("a.url")} AS url FROM articles a
-WHERE a.portal_id = :portal ORDER BY a.published_at DESC LIMIT 20"""
+WHERE a.portal_id = :portal AND a.duplicate_of IS NULL ORDER BY a.published_at DESC LIMIT 20"""
 
 _PORTAL_FILTERS = """SELECT id FROM portals ORDER BY id"""
 _PROVINCE_FILTERS = """SELECT DISTINCT province FROM portals ORDER BY province"""

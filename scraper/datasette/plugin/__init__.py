@@ -36,6 +36,7 @@ from scraper.datasette.plugin.article import article_page
 from scraper.datasette.plugin.csp import csp_wrapper
 from scraper.datasette.plugin.facets import CountedFacet, search_key_bounds
 from scraper.export import write_csv, write_jsonl
+from scraper.migrations import NEWS_WITH_DUPLICATES
 from scraper.search import fold_apart, fold_match
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,21 @@ def register_facet_classes():
 def filters_from_request(request, database, table, datasette):
     """On a published news page with a date range, bound search_key to the range (implied, for the planner)."""
     return search_key_bounds(request, database, table, datasette)
+
+
+@hookimpl
+def extra_template_vars(template, database, table, request, datasette):
+    """On news and news_with_duplicates, the URL of the same page in the other view (templates/table.html)."""
+    return {"govnews_duplicates_switch": duplicates_switch(datasette, database, table, request)}
+
+
+def duplicates_switch(datasette, database: str, table: str | None, request) -> str | None:
+    """Return the page's URL in the other of news and news_with_duplicates, with its arguments but _next."""
+    other = {"news": NEWS_WITH_DUPLICATES, NEWS_WITH_DUPLICATES: "news"}.get(table or "")
+    if other is None or request is None:
+        return None
+    kept = [(key, value) for key, value in parse_qsl(request.query_string, keep_blank_values=True) if key != "_next"]
+    return datasette.urls.table(database, other) + (f"?{urlencode(kept)}" if kept else "")
 
 
 @hookimpl
