@@ -87,3 +87,33 @@ def test_portal_page_shows_first_and_last_article(page, datasette):
     summary.locator("td").first.wait_for()
     assert ("2023-05-11T07:30:00+07:00" in summary.inner_text(), "2025-06-27T14:30:00+07:00" in summary.inner_text()) == (
         True, True)
+
+
+def test_the_portal_dashboard_asks_for_a_portal_before_it_draws(page, datasette):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(datasette + "/-/dashboards/portal")
+    asked = (page.locator("select#choose-portal option").count(), page.locator(".dashboard-card").count())
+    page.select_option("select#choose-portal", "demo.dinh-quan")
+    page.click("form.govnews-choose-portal input[type=submit]")
+    page.wait_for_url("**portal=demo.dinh-quan**")
+    page.locator("#chart-summary td").first.wait_for()
+    assert (asked, "2025-06-27T14:30:00+07:00" in page.locator("#chart-summary").inner_text(), errors) == (
+        (2, 0), True, [])
+
+
+def test_the_news_page_switches_to_the_rows_with_republications_and_back(page, datasette):
+    page.goto(datasette + "/archive/news?portal_id=demo.dinh-quan")
+    page.click("p.govnews-duplicates a")
+    page.wait_for_url("**/news_with_duplicates?portal_id=demo.dinh-quan")
+    page.click("p.govnews-duplicates a")
+    page.wait_for_url("**/news?portal_id=demo.dinh-quan")
+    assert rows_heading(page).split(" ")[0] == "16"
+
+
+def test_the_count_axis_of_a_chart_steps_by_whole_articles(page, datasette):
+    page.goto(datasette + "/-/dashboards/portal?portal=demo.dinh-quan")
+    axis = page.locator("#chart-per-month g[aria-roledescription='axis']").filter(has_text="Bài / articles")
+    axis.first.wait_for()
+    labels = axis.first.locator("text").all_text_contents()
+    assert [label for label in labels if label.replace(".", "", 1).isdigit()] == ["0", "1"]

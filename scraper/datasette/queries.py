@@ -123,6 +123,11 @@ _UNPACK = [
 ]
 
 
+# A count axis ticks whole articles only: at most one tick per article of the highest bar (vega's
+# tickMinStep alone still drew 0, 0.5, 1 for bars of one article), labels without decimals.
+WHOLE_NUMBER_AXIS = {"tickMinStep": 1, "format": "d", "tickCount": {"expr": "min(ceil(height / 40), domain('y')[1])"}}
+
+
 def _per_month_chart(title: str, series: str, label: str) -> dict:
     """A stacked bar chart of articles per month, one colour per series (portal or province)."""
     return {
@@ -135,7 +140,7 @@ def _per_month_chart(title: str, series: str, label: str) -> dict:
             "encoding": {
                 "x": {"field": "month", "type": "ordinal", "title": "Tháng / month"},
                 "y": {"field": "articles", "type": "quantitative", "title": "Bài / articles", "stack": True,
-                      "axis": {"tickMinStep": 1}},
+                      "axis": WHOLE_NUMBER_AXIS},
                 "color": {"field": "series", "type": "nominal", "title": label},
             },
         },
@@ -154,7 +159,7 @@ COVERAGE_GRID = {
             "y": {"field": "series", "type": "nominal", "title": "Cổng / portal"},
             "color": {"condition": {"test": "datum.articles === 0", "value": "#d62728"},
                       "field": "articles", "type": "quantitative", "title": "Bài / articles",
-                      "scale": {"scheme": "blues"}},
+                      "scale": {"scheme": "blues"}, "legend": {"format": "d", "tickMinStep": 1}},
         },
     },
 }

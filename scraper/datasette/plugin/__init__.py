@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 
 from scraper.datasette.plugin.article import article_page
 from scraper.datasette.plugin.csp import csp_wrapper
+from scraper.datasette.plugin.dashboards import portal_first
 from scraper.datasette.plugin.facets import CountedFacet, search_key_bounds
 from scraper.export import write_csv, write_jsonl
 from scraper.migrations import NEWS_WITH_DUPLICATES
@@ -351,6 +352,7 @@ def without_blank_search(app):
 def asgi_wrapper(datasette):
     """Serve every HTML page with a Content-Security-Policy that lets only its own scripts run (csp.py);
     serve every CSV whole, with the BOM, as a download; show an articles row as its article page;
-    read a blank search as none."""
+    read a blank search as none; ask for a portal before the portal dashboard draws (dashboards.py)."""
     whole_csv = csv_downloads(datasette)
-    return lambda app: csp_wrapper(whole_csv(article_rows_to_article_pages(without_blank_search(app))))
+    first_a_portal = portal_first(datasette)
+    return lambda app: csp_wrapper(whole_csv(article_rows_to_article_pages(without_blank_search(first_a_portal(app)))))
