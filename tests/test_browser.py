@@ -117,3 +117,23 @@ def test_the_count_axis_of_a_chart_steps_by_whole_articles(page, datasette):
     axis.first.wait_for()
     labels = axis.first.locator("text").all_text_contents()
     assert [label for label in labels if label.replace(".", "", 1).isdigit()] == ["0", "1"]
+
+
+def bar_colours(page: Page, chart: str) -> dict[str, set[str]]:
+    """The fill colours of a bar chart's bars, by the portal each bar's label names."""
+    bars = page.locator(f"#chart-{chart} path[aria-roledescription='bar']")
+    bars.first.wait_for(state="attached")  # a month without articles is a bar of height 0
+    colours: dict[str, set[str]] = {}
+    for i in range(bars.count()):
+        portal = bars.nth(i).get_attribute("aria-label").rsplit("Cổng / portal: ", 1)[1]
+        colours.setdefault(portal, set()).add(bars.nth(i).get_attribute("fill"))
+    return colours
+
+
+def test_a_portal_keeps_its_colour_from_one_chart_to_another(page, datasette):
+    page.goto(datasette + "/-/dashboards/overview")
+    overview = bar_colours(page, "per-portal")
+    page.goto(datasette + "/-/dashboards/portal?portal=demo.vinh-thanh")
+    alone = bar_colours(page, "per-month")
+    assert (alone["demo.vinh-thanh"], len(overview["demo.dinh-quan"] | overview["demo.vinh-thanh"])) == (
+        overview["demo.vinh-thanh"], 2)

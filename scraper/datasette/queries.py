@@ -111,7 +111,7 @@ bounds AS (SELECT min(month) AS first, max(month) AS last FROM counts),
 months(month) AS (SELECT first FROM bounds WHERE first IS NOT NULL
   UNION ALL SELECT strftime('%Y-%m', month || '-01', '+1 month') FROM months, bounds WHERE month < last),
 serieses AS (SELECT DISTINCT series FROM counts)
-SELECT s.series, group_concat(m.month || ':' || coalesce(c.n, 0)) AS cells
+SELECT s.series, {colour} AS colour, group_concat(m.month || ':' || coalesce(c.n, 0)) AS cells
 FROM serieses s CROSS JOIN months m LEFT JOIN counts c ON c.series = s.series AND c.month = m.month
 GROUP BY s.series ORDER BY s.series"""
 
@@ -128,12 +128,33 @@ _UNPACK = [
 WHOLE_NUMBER_AXIS = {"tickMinStep": 1, "format": "d", "tickCount": {"expr": "min(ceil(height / 40), domain('y')[1])"}}
 
 
+# Each portal and each province keeps its colour in every chart: the colour is chosen in SQL from
+# its rank among all portals (or provinces) of the archive, not from its place among the series a
+# chart happens to show (vega's default, which gave one portal two colours side by side).
+_PALETTE = ("#4c78a8#f58518#e45756#72b7b2#54a24b#eeca3b#b279a2#ff9da6#9d755d#bab0ac"
+            "#1f77b4#ff7f0e#2ca02c#d62728#9467bd#8c564b#e377c2#7f7f7f#bcbd22#17becf")
+_RANKS = {
+    "a.portal_id": "(SELECT count(*) FROM portals q WHERE q.id < s.series)",
+    "p.province": "(SELECT count(DISTINCT q.province) FROM portals q WHERE q.province < s.series)",
+}
+
+
+def _colour(series: str) -> str:
+    """SQL: the fixed colour of a series (a portal id or a province) from _PALETTE."""
+    return f"substr('{_PALETTE}', ({_RANKS[series]} % {len(_PALETTE) // 7}) * 7 + 1, 7)"
+
+
+def _packed_months(series: str) -> str:
+    """SQL: one row per series with its fixed colour and its months packed."""
+    return _PACKED_MONTHS.format(series=series, filtered=_FILTERED, colour=_colour(series))
+
+
 def _per_month_chart(title: str, series: str, label: str) -> dict:
-    """A stacked bar chart of articles per month, one colour per series (portal or province)."""
+    """A stacked bar chart of articles per month, one fixed colour per series (portal or province)."""
     return {
         "title": title,
         "library": "vega-lite",
-        "query": _PACKED_MONTHS.format(series=series, filtered=_FILTERED),
+        "query": _packed_months(series),
         "display": {
             "transform": _UNPACK,
             "mark": {"type": "bar", "tooltip": True},
@@ -141,7 +162,7 @@ def _per_month_chart(title: str, series: str, label: str) -> dict:
                 "x": {"field": "month", "type": "ordinal", "title": "Tháng / month"},
                 "y": {"field": "articles", "type": "quantitative", "title": "Bài / articles", "stack": True,
                       "axis": WHOLE_NUMBER_AXIS},
-                "color": {"field": "series", "type": "nominal", "title": label},
+                "color": {"field": "series", "type": "nominal", "title": label, "scale": {"range": {"field": "colour"}}},
             },
         },
     }
@@ -150,7 +171,7 @@ def _per_month_chart(title: str, series: str, label: str) -> dict:
 COVERAGE_GRID = {
     "title": "Độ phủ: cổng × tháng (ô đỏ: tháng không có bài) / Coverage: portal × month (red: a month with no article)",
     "library": "vega-lite",
-    "query": _PACKED_MONTHS.format(series="a.portal_id", filtered=_FILTERED),
+    "query": _packed_months("a.portal_id"),
     "display": {
         "transform": _UNPACK,
         "mark": {"type": "rect", "tooltip": True},
