@@ -547,6 +547,10 @@ def import_warc_command(files, registry, db_path) -> None:
         archive.close()
     for outcome, n in sorted(counts.items()):
         click.echo(f"{outcome}: {n}")
+    if not any(counts[outcome] for outcome in ("new", "unchanged", "changed")):
+        # an empty import is a failure to see, not a quiet "ok": the wrong registry, a mirror of other sites
+        raise click.ClickException(f"no article of a registry portal in {len(files)} WARC file(s) "
+                                   f"({sum(counts.values())} pages read); nothing stored")
 
 
 @cli.command()

@@ -59,6 +59,33 @@ def test_importing_a_file_that_is_no_warc_is_one_line_and_makes_no_archive(tmp_p
         (1, 1, False), f"Error: {warc}: {NOT_WARC_ERRORS[kind]}", False)
 
 
+def write_warc_of_another_site(path) -> None:
+    """Write a WARC holding one article-like page of a host no registry portal has."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    body = "<html><head><title>Tin khác</title></head><body><h1>Tin khác</h1><p>Nội dung.</p></body></html>".encode()
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("http://other.example.vn/tin/1.html", "response",
+                                                      payload=BytesIO(body), http_headers=headers))
+
+
+def test_importing_a_warc_with_no_article_of_the_registry_fails(tmp_path):
+    warc, db = tmp_path / "other.warc.gz", tmp_path / "archive.db"
+    write_warc_of_another_site(warc)
+    registry = tmp_path / "portals.toml"
+    registry.write_text('[[portal]]\nid = "test.x"\nname = "X"\nprovince = "Đồng Nai"\nunit = "X"\nlevel = "district"\n'
+                        'base_url = "http://127.0.0.1:9/"\nfamily = "nukeviet"\n', encoding="utf-8")
+    result = run_govnews("import-warc", str(warc), "--registry", str(registry), "--db", str(db), cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr.strip()) == (
+        1, "skipped: host not in the registry: 1\n",
+        "Error: no article of a registry portal in 1 WARC file(s) (1 pages read); nothing stored")
+
+
 @pytest.mark.parametrize(("url", "error"), [
     ("not-a-url", "not-a-url: only http and https URLs are fetched"),
     ("http://[::1", "http://[::1: not a URL (Invalid IPv6 URL)"),
