@@ -21,6 +21,9 @@ import sqlite3
 from pathlib import Path
 
 TABLE = "news_facet_counts"
+# news' facet columns of each article, keyed by search_key (the search index's rowid): a searched
+# page counts its facets from here instead of reading each matching article's row (plugin: facets.py).
+SEARCH_TABLE = "news_search_facets"
 VIEW = "news"
 # Every article in one row of TABLE has the same value in each of these columns of VIEW.
 DIMENSIONS = ("portal_id", "province", "level", "year", "month", "source", "has_author")
@@ -46,6 +49,15 @@ def write_facet_counts(conn: sqlite3.Connection) -> None:
         # With the count: a facet groups by reading its own index alone.
         conn.execute(f"CREATE INDEX idx_{TABLE}_{column} ON {TABLE}({column}, {COUNT_COLUMN})")
     conn.execute(f"CREATE INDEX idx_{TABLE}_{FIRST_DATE} ON {TABLE}({FIRST_DATE}, {LAST_DATE})")
+
+
+def write_search_facets(conn: sqlite3.Connection) -> None:
+    """(Re)write SEARCH_TABLE from VIEW in an archive about to be published."""
+    conn.execute(f"DROP TABLE IF EXISTS {SEARCH_TABLE}")
+    # text, as news' own columns are (m015): a filter compares the same way on both
+    columns = ", ".join(f"{column} TEXT" for column in DIMENSIONS)
+    conn.execute(f"CREATE TABLE {SEARCH_TABLE} ({KEY} INTEGER PRIMARY KEY, {columns})")
+    conn.execute(f"INSERT INTO {SEARCH_TABLE} SELECT {KEY}, {', '.join(DIMENSIONS)} FROM {VIEW} ORDER BY {KEY}")
 
 
 def inspect_data(path: Path) -> dict:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.atomic import replaced_whole
-from scraper.facet_counts import write_facet_counts
+from scraper.facet_counts import write_facet_counts, write_search_facets
 from scraper.migrations import NEWS_WITH_DUPLICATES, NOT_DUPLICATE, news_view
 
 
@@ -98,6 +98,7 @@ def _prepare(path: Path) -> int:
         news_without_join(conn)
         # Facet counts a faceted page sums instead of grouping the articles (facet_counts.py).
         write_facet_counts(conn)
+        write_search_facets(conn)
         conn.execute("ANALYZE")
         conn.commit()
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]

@@ -7,7 +7,8 @@ live column facets through `_facet=` (hideable true).
 
 To see which path a page took, a second copy of the snapshot has its counts multiplied by
 1,000: a facet summed from the counts shows 1,000 times the live count; a facet counted live
-shows the live count.
+shows the live count. Its search facets table names every article's source MARKED: a searched
+page grouped from that table shows it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from scraper.archive import Archive
-from scraper.facet_counts import DIMENSIONS, TABLE
+from scraper.facet_counts import DIMENSIONS, SEARCH_TABLE, TABLE
 from tests.conftest import get_json, rows, run_govnews, served
 
 PORTALS = [("dn.dinh-quan", "Đồng Nai", "district"), ("dn.tinh", "Đồng Nai", "province"),
@@ -73,6 +74,7 @@ def snapshots(tmp_path_factory):
     conn = sqlite3.connect(folder / "inflated.db")
     with conn:
         conn.execute(f"UPDATE {TABLE} SET articles = articles * 1000")
+        conn.execute(f"UPDATE {SEARCH_TABLE} SET source = '{MARKED}'")
     conn.close()
     return {"work": folder / "work.db", "published": folder / "archive.db", "inflated": folder / "inflated.db"}
 
@@ -155,8 +157,23 @@ def test_pages_filtered_by_facet_columns_and_month_ranges_sum_the_counts(inflate
     assert counted == times(1000, live)
 
 
+MARKED = "from-the-search-table"
+
+
+@pytest.mark.parametrize("filters", ["_search=tin", "_search=tin&province=" + quote("Đồng Nai"), "_search=tin&year__gt=2023"])
+def test_a_searched_page_groups_its_facets_from_the_search_table(inflated, filters):
+    counted, live = both_facets(inflated, filters)
+    assert (counted["source"], {k: v for k, v in counted.items() if k != "source"}) == (
+        {MARKED: sum(live["source"].values())}, {k: v for k, v in live.items() if k != "source"})
+
+
+@pytest.mark.parametrize("filters", ["_search=tin&title__contains=" + quote("Tin 1"), "_search=tin&_searchmode=raw"])
+def test_a_search_with_other_filters_is_counted_live(inflated, filters):
+    counted, live = both_facets(inflated, filters)
+    assert counted == live
+
+
 @pytest.mark.parametrize("filters", [
-    "_search=tin",
     "published_at__gte=2024-03-15",
     "published_at__isnull=1",
     "title__contains=" + quote("Tin 1"),

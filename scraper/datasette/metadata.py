@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scraper.datasette.queries import CANNED_QUERIES, dashboards
-from scraper.facet_counts import DIMENSIONS, TABLE as FACET_COUNTS
+from scraper.facet_counts import DIMENSIONS, SEARCH_TABLE, TABLE as FACET_COUNTS
 from scraper.items import column_descriptions
 from scraper.migrations import NEWS_WITH_DUPLICATES
 
@@ -213,6 +213,7 @@ def build_metadata(database: str) -> dict:
         "save_failures": {"hidden": True},
         "archive_meta": {"hidden": True},
         FACET_COUNTS: {"hidden": True},
+        SEARCH_TABLE: {"hidden": True},
         **OTHER_TABLES,
     }
     return {
@@ -262,6 +263,9 @@ def data_dictionary_markdown() -> str:
               "number of `articles`, their `first_published_at` and `last_published_at`, and their",
               "`first_search_key` and `last_search_key`. The news facets sum it, and a date range on news is",
               "bounded by its search keys (docs/publishing.md).", "",
+              "## news_search_facets (hidden in Datasette; published snapshots only)", "",
+              "Written by `govnews publish`: each news article's `search_key` (the search index's rowid) with",
+              "its seven facet columns. A searched news page counts its facets from it (docs/publishing.md).", "",
               "## frontier (hidden in Datasette)", "",
               "Each portal crawl's requests, `pending` or `done`, so a killed crawl resumes: `portal_id`,",
               "`fingerprint` (Scrapy's request fingerprint), `url`, `canonical_url` (GET only), `method`, `request`",
