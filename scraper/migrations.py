@@ -280,7 +280,7 @@ def m019_last_captured_at(db: Database) -> None:
     db["articles"].add_column("last_captured_at", str)
     db.execute("UPDATE articles SET last_captured_at = captured_at WHERE captured_at > ''")
     db.execute("DROP VIEW IF EXISTS news")
-    db.create_view("news", news_view(duplicates=None))
+    db.create_view("news", news_view())
 
 
 @migrations()
@@ -293,9 +293,9 @@ def m020_news_without_duplicates(db: Database) -> None:
     full index on search_key and those from m001; their facets are counted from the rows.
     """
     db.execute("DROP VIEW IF EXISTS news")
-    db.create_view("news", news_view(duplicates=False))
+    db.create_view("news", news_view(without_duplicates=True))
     db.execute(f"DROP VIEW IF EXISTS {NEWS_WITH_DUPLICATES}")
-    db.create_view(NEWS_WITH_DUPLICATES, news_view(duplicates=True))
+    db.create_view(NEWS_WITH_DUPLICATES, news_view())
     for name, expression in {"portal_id": "portal_id", **NEWS_FACET_EXPRESSIONS}.items():
         db.execute(f"DROP INDEX IF EXISTS idx_articles_{name}_search_key")
         db.execute(f"CREATE INDEX idx_articles_{name}_search_key ON articles({expression}, search_key, duplicate_of) "
@@ -334,12 +334,12 @@ NEWS_FACET_EXPRESSIONS = {
 }
 
 
-def news_view(published: bool = False, last_captured: bool = True, duplicates: bool | None = None) -> str:
+def news_view(published: bool = False, last_captured: bool = True, without_duplicates: bool = False) -> str:
     """The news view as m015 defines it: NEWS_VIEW with the derived columns cast to text (compared with a
     number, they convert it). published: a snapshot's, reading portal id, province and level from articles,
     where publish.news_without_join copies them, instead of joining portals. last_captured: with
-    last_captured_at (m019 on). duplicates: False leaves out the rows marked duplicate_of (news, m020 on),
-    True keeps them (NEWS_WITH_DUPLICATES), None is the view before m020 (every row)."""
+    last_captured_at (m019 on). without_duplicates: leaving out the rows marked duplicate_of (news, m020 on);
+    without it, every row (NEWS_WITH_DUPLICATES, and news before m020)."""
     portal = "a.portal_id, a.province, a.level" if published else "p.id AS portal_id, p.province, p.level"
     source = "articles a" if published else "articles a JOIN portals p ON p.id = a.portal_id"
     return f"""SELECT a.id, {portal}, {NEWS_FACET_EXPRESSIONS["year"]} AS year,
@@ -348,7 +348,7 @@ def news_view(published: bool = False, last_captured: bool = True, duplicates: b
        a.summary, a.text, a.category, a.source, a.url, a.canonical_url, a.capture_url, a.captured_at,
        {"a.last_captured_at, " if last_captured else ""}a.first_seen_at, a.last_seen_at, a.gone_at, a.duplicate_of,
        a.cluster_id, a.search_key
-FROM {source}{" WHERE a.duplicate_of IS NULL" if duplicates is False else ""}"""
+FROM {source}{f" {NOT_DUPLICATE}" if without_duplicates else ""}"""
 
 
 # Each portal's health from its crawl runs (live crawls only), as `govnews report` prints it.

@@ -66,9 +66,9 @@ def news_without_join(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX idx_articles_{column}_search_key ON articles({column}, search_key, duplicate_of) "
                      f"{NOT_DUPLICATE}")
     conn.execute("DROP VIEW news")
-    conn.execute(f"CREATE VIEW news AS {news_view(published=True, duplicates=False)}")
+    conn.execute(f"CREATE VIEW news AS {news_view(published=True, without_duplicates=True)}")
     conn.execute(f"DROP VIEW {NEWS_WITH_DUPLICATES}")
-    conn.execute(f"CREATE VIEW {NEWS_WITH_DUPLICATES} AS {news_view(published=True, duplicates=True)}")
+    conn.execute(f"CREATE VIEW {NEWS_WITH_DUPLICATES} AS {news_view(published=True)}")
     # A date-range page is bounded to a stretch of search_key (the plugin's search_key_bounds);
     # with the date in the index, its count reads the index alone. The full index on search_key
     # stays for the searches' joins and news_with_duplicates.

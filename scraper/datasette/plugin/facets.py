@@ -81,12 +81,14 @@ class CountedFacet(ColumnFacet):
         return results, timed_out
 
     def get_facet_size(self):
-        """Datasette's facet size, or DATE_FACET_SIZE for a facet of one DATE_ORDERED column (when larger)."""
-        size = super().get_facet_size()
+        """The size of a facet counted live (one config): size_of its column; else Datasette's."""
         configs = self._configs or []
-        if len(configs) == 1 and _column(configs[0]) in DATE_ORDERED:
-            return max(size, DATE_FACET_SIZE)
-        return size
+        return self.size_of(_column(configs[0])) if len(configs) == 1 else super().get_facet_size()
+
+    def size_of(self, column: str) -> int:
+        """The number of values a facet of column shows: Datasette's, or DATE_FACET_SIZE for a DATE_ORDERED one."""
+        size = super().get_facet_size()
+        return max(size, DATE_FACET_SIZE) if column in DATE_ORDERED else size
 
     def facet_toggle_url(self, column: str) -> str:
         """The page without this facet (shown only for a facet the request asked for, `_facet_counted=`)."""
@@ -105,21 +107,10 @@ class CountedFacet(ColumnFacet):
         if not await _has_counts(self.ds, self.database, self.table):
             return None
         db = self.ds.get_database(self.database)
-        dimension_pairs, date_pairs = [], []
-        for key, value in parse_qsl(self.request.query_string, keep_blank_values=True):
-            if key.startswith("_") and "__" not in key:
-                if key in _PRESENTATION or key.startswith("_facet"):
-                    continue
-                return None  # _search, _where, _through, _next, ...: rows the counts cannot tell
-            column, lookup = key.rsplit("__", 1) if "__" in key else (key, "exact")
-            if lookup not in _KNOWN_LOOKUPS:
-                return None
-            if column in DIMENSIONS:
-                dimension_pairs.append((key, value))
-            elif column == DATE_COLUMN and lookup in _RANGE_LOOKUPS:
-                date_pairs.append((lookup, value))
-            else:
-                return None
+        filters = _page_filters(self.request.query_string)
+        if filters is None or filters[0]:
+            return None  # a search: rows the counts cannot tell
+        _, dimension_pairs, date_pairs = filters
         dimensions, firsts, lasts, params = _counts_clauses(dimension_pairs, date_pairs)
         if not date_pairs:
             return " AND ".join(dimensions) or "1", params
@@ -136,19 +127,18 @@ class CountedFacet(ColumnFacet):
 
     async def summed_facets(self, configs: list, where: str, params: dict) -> list[dict]:
         """Return the facets' results, as Datasette's column facet gives them, summed from the counts."""
-        sizes = [self.size_of(_column(c)) for c in configs]
-        if where == "1":
-            # The whole archive: each facet reads its own index (column, count), side by side.
-            queries = [self.ds.execute(self.database, _sum_sql(_column(c), TABLE, where, size), params, truncate=False,
-                                       custom_time_limit=self.ds.setting("facet_time_limit_ms"))
-                       for c, size in zip(configs, sizes)]
-            grouped = [result.rows for result in await asyncio.gather(*queries)]
-        else:
+        if where != "1":
             # A filtered page: its rows of counts are chosen once, then grouped by each facet. One
             # query per facet made SQLite walk the facet column's index and look up every row's
             # filter column: 0.3-0.5 s for a filter keeping half of the counts, against 35-170 ms.
             chosen = ", ".join([*DIMENSIONS, COUNT_COLUMN])
             return await self.grouped_facets(configs, f"SELECT {chosen} FROM {TABLE} WHERE {where}", params)
+        # The whole archive: each facet reads its own index (column, count), side by side.
+        sizes = [self.size_of(_column(c)) for c in configs]
+        queries = [self.ds.execute(self.database, _sum_sql(_column(c), TABLE, where, size), params, truncate=False,
+                                   custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+                   for c, size in zip(configs, sizes)]
+        grouped = [result.rows for result in await asyncio.gather(*queries)]
         return [self.facet_result(c, facet_rows, size) for c, facet_rows, size in zip(configs, grouped, sizes)]
 
     async def grouped_facets(self, configs: list, chosen_sql: str, params: dict) -> list[dict]:
@@ -170,31 +160,15 @@ class CountedFacet(ColumnFacet):
         """
         if not await _has_table(self.ds, self.database, self.table, SEARCH_TABLE):
             return None
-        search, dimension_pairs = None, []
-        for key, value in parse_qsl(self.request.query_string, keep_blank_values=True):
-            if key == "_search" and search is None and value.strip():
-                search = value
-                continue
-            if key.startswith("_") and "__" not in key:
-                if key in _PRESENTATION or key.startswith("_facet"):
-                    continue
-                return None  # a second _search, _searchmode, _where, _next, ...
-            column, lookup = key.rsplit("__", 1) if "__" in key else (key, "exact")
-            if lookup not in _KNOWN_LOOKUPS or column not in DIMENSIONS:
-                return None
-            dimension_pairs.append((key, value))
-        if search is None:
-            return None
+        filters = _page_filters(self.request.query_string)
+        if filters is None or len(filters[0]) != 1 or filters[2]:
+            return None  # no search, two of them, or a date range (its rows are not in SEARCH_TABLE's columns)
+        (search,), dimension_pairs, _ = filters
         clauses, params = Filters(dimension_pairs).build_where_clauses(SEARCH_TABLE)
         matches = f"{KEY} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH govnews_match(:govnews_search))"
         where = " AND ".join([matches, *clauses])
         return (f"SELECT {', '.join(DIMENSIONS)}, 1 AS {COUNT_COLUMN} FROM {SEARCH_TABLE} WHERE {where}",
                 {**params, "govnews_search": search})
-
-    def size_of(self, column: str) -> int:
-        """The number of values a facet of column shows."""
-        size = self.get_facet_size()
-        return max(size, DATE_FACET_SIZE) if column in DATE_ORDERED else size
 
     def facet_result(self, source_and_config: dict, rows: list, size: int) -> dict:
         """One facet's results from its (value, count) rows, in the shape of Datasette's column facet."""
@@ -213,6 +187,31 @@ class CountedFacet(ColumnFacet):
         # Typed "column": the same facet to readers of the page and of the JSON, counted or summed.
         return {"name": column, "type": "column", "hideable": source_and_config["source"] != "metadata",
                 "toggle_url": self.facet_toggle_url(column), "results": values, "truncated": len(rows) > size}
+
+
+def _page_filters(query_string: str) -> tuple[list, list, list] | None:
+    """Return a news page's searches (`_search` values), its filters on facet columns (as (key, value)) and its
+    `published_at` ranges (as (lookup, value)), or None when it has any other filter (_where, _searchmode,
+    _next, a text filter, ...), whose rows neither the counts nor SEARCH_TABLE can tell."""
+    searches, dimension_pairs, date_pairs = [], [], []
+    for key, value in parse_qsl(query_string, keep_blank_values=True):
+        if key == "_search":
+            searches.append(value)
+            continue
+        if key.startswith("_") and "__" not in key:
+            if key in _PRESENTATION or key.startswith("_facet"):
+                continue
+            return None
+        column, lookup = key.rsplit("__", 1) if "__" in key else (key, "exact")
+        if lookup not in _KNOWN_LOOKUPS:
+            return None
+        if column in DIMENSIONS:
+            dimension_pairs.append((key, value))
+        elif column == DATE_COLUMN and lookup in _RANGE_LOOKUPS:
+            date_pairs.append((lookup, value))
+        else:
+            return None
+    return searches, dimension_pairs, date_pairs
 
 
 def _sum_sql(column: str, source: str, where: str, size: int, facet: int = 0) -> str:
