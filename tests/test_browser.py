@@ -49,13 +49,37 @@ def test_search_box_shows_the_query_as_typed(page, datasette):
     assert (page.input_value("input#_search"), rows_heading(page).split(" ")[0]) == ("Định Quán", "6")  # together (#19)
 
 
+def test_the_news_list_reads_one_short_row_per_article(page, datasette):
+    page.goto(datasette + "/archive/news")
+    rows = page.locator("table.govnews-reading-list tbody tr")
+    heights = [box["height"] for box in (rows.nth(i).bounding_box() for i in range(rows.count()))]
+    rows.first.scroll_into_view_if_needed()
+    # 34 articles, five columns, none taller than five lines of text (it was 500-900 px a row)
+    assert (len(heights), page.locator("table.govnews-reading-list thead th").count(), max(heights) < 130) == (34, 5, True)
+
+
+def test_the_news_list_links_each_title_to_its_article_page(page, datasette):
+    page.goto(datasette + "/archive/news?_search=" + "Lễ hội văn hóa")
+    page.locator("td.col-title a", has_text="Lễ hội văn hóa các dân tộc thiểu số huyện Định Quán lần thứ V").click()
+    page.wait_for_url("**/-/article/**")
+    assert page.locator("h1").inner_text() == "Lễ hội văn hóa các dân tộc thiểu số huyện Định Quán lần thứ V"
+
+
+def test_every_column_of_the_news_list_is_one_click_away(page, datasette):
+    page.goto(datasette + "/archive/news?portal_id=demo.dinh-quan")
+    page.click("text=Mọi cột / every column")
+    page.wait_for_url("**_nocol=search_key**")
+    assert (page.locator("td.col-url").count(), page.locator("td.col-text").count(),
+            page.locator("table.govnews-reading-list").count()) == (16, 16, 0)
+
+
 def test_facet_click_narrows_the_list(page, datasette):
     page.goto(datasette + "/archive/news")  # province is one of the default facets
     before = rows_heading(page).split(" ")[0]
     page.locator("#facet-province a", has_text="Đồng Nai").first.click()
     page.wait_for_url("**province=**")
     page.locator("#facet-province").scroll_into_view_if_needed()
-    assert (before, rows_heading(page).split(" ")[0], set(page.locator("td.col-province").all_inner_texts())) == (
+    assert (before, rows_heading(page).split(" ")[0], set(page.locator("td.col-portal_id .province").all_inner_texts())) == (
         "34", "16", {"Đồng Nai"})
 
 

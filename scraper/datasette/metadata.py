@@ -38,6 +38,7 @@ NEWS_ONLY_COLUMNS = {
     "month": "Publication month (YYYY-MM), NULL when the page shows no date.",
     "has_author": "yes when the article has a byline (`author`), else no.",
 }
+NEWS_PAGE_SIZE = 50
 NEWS_COLUMNS = ("id", "portal_id", "published_at", "date_precision", "title", "author", "summary", "text", "category",
                 "source", "url", "canonical_url", "capture_url", "captured_at", "last_captured_at", "first_seen_at", "last_seen_at",
                 "gone_at", "duplicate_of", "cluster_id", "search_key")
@@ -196,6 +197,9 @@ def build_metadata(database: str) -> dict:
             # Newest first by search_key (the date, then the id), the order of the search index:
             # a search matching most of the archive lists its newest 50 without sorting them all.
             "sort_desc": "search_key",
+            # 50 articles a page, read as a list (templates/govnews_reading_list.html); `_size` up to
+            # 1,000, and the CSV and JSON Lines streams hold every row.
+            "size": NEWS_PAGE_SIZE,
             **searchable,
         },
         NEWS_WITH_DUPLICATES: {
@@ -203,6 +207,7 @@ def build_metadata(database: str) -> dict:
             "columns": {**{k: v for k, v in article_columns.items() if k in NEWS_COLUMNS}, **NEWS_ONLY_COLUMNS},
             "facets": ["portal_id", "source"],
             "sort_desc": "search_key",
+            "size": NEWS_PAGE_SIZE,
             **searchable,
         },
         "raw_pages": {"hidden": True},
@@ -265,7 +270,8 @@ def data_dictionary_markdown() -> str:
               "bounded by its search keys (docs/publishing.md).", "",
               "## news_search_facets (hidden in Datasette; published snapshots only)", "",
               "Written by `govnews publish`: each news article's `search_key` (the search index's rowid) with",
-              "its seven facet columns. A searched news page counts its facets from it (docs/publishing.md).", "",
+              "its seven facet columns and its `cell`, the rowid of its row of `news_facet_counts`. A searched",
+              "news page counts its rows and its facets from it (docs/publishing.md).", "",
               "## frontier (hidden in Datasette)", "",
               "Each portal crawl's requests, `pending` or `done`, so a killed crawl resumes: `portal_id`,",
               "`fingerprint` (Scrapy's request fingerprint), `url`, `canonical_url` (GET only), `method`, `request`",

@@ -13,7 +13,8 @@
   JSON Lines or CSV, streamed page by page through Datasette's own JSON (same filters, search
   and limits), so memory holds one page; views with a search_key are paged by it, not by OFFSET.
 - Facets of `news` summed from a published snapshot's precomputed counts, and a date-range page
-  of `news` bounded to its stretch of the newest-first index (facets.py).
+  of `news` bounded to its stretch of the newest-first index (facets.py); a searched page's
+  count and facets from one grouping of its matches (hits.py).
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from markupsafe import Markup, escape
 from scraper.datasette.plugin.article import article_page
 from scraper.datasette.plugin.csp import csp_wrapper
 from scraper.datasette.plugin.dashboards import portal_first
-from scraper.datasette.plugin.facets import CountedFacet, search_key_bounds
+from scraper.datasette.plugin.facets import CountedFacet, note_searched_page, search_key_bounds
+from scraper.datasette.plugin.hits import count_from_hits
 from scraper.export import write_csv, write_jsonl
+from scraper.facet_counts import CELL, SEARCH_TABLE
 from scraper.migrations import NEWS_WITH_DUPLICATES
 from scraper.search import fold_apart, fold_match
 
@@ -115,6 +118,17 @@ _VIEW_KEY = "search_key"
 
 
 @hookimpl
+def startup(datasette):
+    """In each published snapshot that holds SEARCH_TABLE's cells: a searched news page counts its matches once,
+    for its count and its facets (hits.py)."""
+    async def inner():
+        for db in list(datasette.databases.values()):
+            if not db.is_mutable and not db.name.startswith("_") and CELL in await db.table_columns(SEARCH_TABLE):
+                count_from_hits(db)
+    return inner
+
+
+@hookimpl
 def register_facet_classes():
     """Add the `counted` facet: a column facet summed from precomputed counts where it can be."""
     return [CountedFacet]
@@ -122,8 +136,12 @@ def register_facet_classes():
 
 @hookimpl
 def filters_from_request(request, database, table, datasette):
-    """On a published news page with a date range, bound search_key to the range (implied, for the planner)."""
-    return search_key_bounds(request, database, table, datasette)
+    """On a published news page with a date range, bound search_key to the range (implied, for the planner);
+    remember a searched one whose count and facets the snapshot's search table tells (hits.py)."""
+    async def inner():
+        await note_searched_page(request, database, table, datasette)
+        return await search_key_bounds(request, database, table, datasette)
+    return inner()
 
 
 @hookimpl

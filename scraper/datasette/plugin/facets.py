@@ -6,9 +6,9 @@ no row of counts straddles), a facet is one `sum()` over the counts. Otherwise (
 filter, a page past the first, a working archive that cron still writes) it is counted live from
 the articles, exactly as Datasette's own column facet does, unless the page's own count ran out
 of time: then the facets are named as timed out without making the page wait for them too.
-A search whose other filters are all on facet columns is grouped from the snapshot's
-SEARCH_TABLE (each article's facet columns keyed by the search index's rowid), one set of matches
-for all seven facets, instead of reading each matching article's row seven times.
+A search whose other filters are all on facet columns is grouped from the one grouping of its
+matches in the snapshot's SEARCH_TABLE that also gave the page its count (hits.py), instead of
+reading each matching article's row seven times.
 Either way the results look like a column facet's, and they are the same numbers:
 tests/test_facet_counts.py compares them.
 """
@@ -24,7 +24,8 @@ from datasette.facets import ColumnFacet
 from datasette.filters import FilterArguments, Filters
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-from scraper.facet_counts import (COUNT_COLUMN, DATE_COLUMN, DIMENSIONS, FIRST_DATE, FIRST_KEY, KEY, LAST_DATE, LAST_KEY,
+from scraper.datasette.plugin.hits import remember_searched_page, searched_page
+from scraper.facet_counts import (CELL, COUNT_COLUMN, DATE_COLUMN, DIMENSIONS, FIRST_DATE, FIRST_KEY, KEY, LAST_DATE, LAST_KEY,
                                   SEARCH_TABLE, TABLE, VIEW)
 
 # Query-string arguments that change how a page looks, not which rows it counts.
@@ -153,22 +154,16 @@ class CountedFacet(ColumnFacet):
         return [self.facet_result(c, facet_rows, size) for c, facet_rows, size in zip(configs, grouped, sizes)]
 
     async def searched_rows(self) -> tuple[str, dict] | None:
-        """Return the SQL (and parameters) choosing a searched page's articles from SEARCH_TABLE, one row each
-        (DIMENSIONS and a count of 1), or None when the page is not a search with facet-column filters only.
-
-        The search is the page's own: `_search` read by govnews_match, as Datasette's escape_fts reads it.
-        """
-        if not await _has_table(self.ds, self.database, self.table, SEARCH_TABLE):
+        """Return the SQL (and parameters) choosing a searched page's rows of counts, each with the number of its
+        articles the search matched (DIMENSIONS and COUNT_COLUMN), or None when the page is not a search that
+        SEARCH_TABLE can tell (hits.py: found once for the page's count and its facets)."""
+        page = searched_page(self.request, self.database)
+        if page is None:
             return None
-        filters = _page_filters(self.request.query_string)
-        if filters is None or len(filters[0]) != 1 or filters[2]:
-            return None  # no search, two of them, or a date range (its rows are not in SEARCH_TABLE's columns)
-        (search,), dimension_pairs, _ = filters
-        clauses, params = Filters(dimension_pairs).build_where_clauses(SEARCH_TABLE)
-        matches = f"{KEY} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH govnews_match(:govnews_search))"
-        where = " AND ".join([matches, *clauses])
-        return (f"SELECT {', '.join(DIMENSIONS)}, 1 AS {COUNT_COLUMN} FROM {SEARCH_TABLE} WHERE {where}",
-                {**params, "govnews_search": search})
+        _, hits = await page.hits(self.ds.get_database(self.database).execute)
+        chosen = ", ".join(f"c.{column}" for column in DIMENSIONS)
+        return (f"SELECT {chosen}, hit.value ->> 1 AS {COUNT_COLUMN} FROM json_each(:govnews_hits) AS hit "
+                f"JOIN {TABLE} AS c ON c.rowid = hit.value ->> 0", {"govnews_hits": hits})
 
     def facet_result(self, source_and_config: dict, rows: list, size: int) -> dict:
         """One facet's results from its (value, count) rows, in the shape of Datasette's column facet."""
@@ -233,7 +228,8 @@ async def _has_counts(datasette, database: str, table: str) -> bool:
 
 
 async def _has_table(datasette, database: str, table: str, name: str) -> bool:
-    """Whether table is news in a database that never changes and holds the table name (a published snapshot)."""
+    """Whether table is news in a database that never changes and holds the table name (a published snapshot);
+    name may be "table.column", a column of that table."""
     if table != VIEW:
         return False
     db = datasette.get_database(database)
@@ -241,8 +237,20 @@ async def _has_table(datasette, database: str, table: str, name: str) -> bool:
         return False
     known = _WITH_TABLES.setdefault(db, {})
     if name not in known:
-        known[name] = await db.table_exists(name)
+        held, _, column = name.partition(".")
+        known[name] = (column in await db.table_columns(held)) if column else await db.table_exists(held)
     return known[name]
+
+
+async def note_searched_page(request, database: str, table: str, datasette) -> None:
+    """Remember a published news page whose filters are one search and filters on facet columns (hits.py)."""
+    if not await _has_table(datasette, database, table, f"{SEARCH_TABLE}.{CELL}"):
+        return
+    filters = _page_filters(request.query_string)
+    if filters is None or len(filters[0]) != 1 or filters[2]:
+        return  # no search, two of them, or a date range (its rows are not in SEARCH_TABLE's columns)
+    (search,), dimension_pairs, _ = filters
+    remember_searched_page(request, database, search, dimension_pairs)
 
 
 def _counts_clauses(dimension_pairs: list, date_pairs: list) -> tuple[list, list, list, dict]:
