@@ -16,6 +16,8 @@ serves it), each measured --repeat times after one warm-up, medians printed:
   news?_search=     Datasette's table search page (count, sort by date, default facets)
   faceted pages     news.json with its seven default facets (summed from the snapshot's facet counts
                     where the filters allow) and filters; articles.json with its two live facets
+  article page      /-/article/<id> of five articles with long histories (HISTORY: versions, a
+                    stored page, attachments, a cluster of siblings) against their plain neighbours
 and the peak memory (max RSS) of Datasette streaming every news row through /-/stream/.../news.csv,
 and of `govnews export` to CSV and to Parquet of all N articles.
 
@@ -26,6 +28,7 @@ and of `govnews export` to CSV and to Parquet of all N articles.
 from __future__ import annotations
 
 import argparse
+import gzip
 import itertools
 import json
 import random
@@ -136,6 +139,51 @@ def build(db: Path, articles: int) -> None:
     conn.execute("PRAGMA optimize")
     archive.close()
     print(f"  built in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+# What five articles carry for the article page: earlier versions (each an edit of one paragraph
+# of twelve), attachments, siblings in one cluster and a stored page of this many bytes of HTML.
+HISTORY = {"versions": 100, "attachments": 30, "siblings": 20, "page_bytes": 150_000, "paragraphs": 12}
+
+
+def history_ids(conn: sqlite3.Connection) -> list[int]:
+    """The ids of the five articles given a history: the first, the last and three between, by rowid."""
+    last = conn.execute("SELECT max(rowid) FROM articles").fetchone()[0]
+    return [conn.execute("SELECT id FROM articles WHERE rowid >= ? ORDER BY rowid LIMIT 1",
+                         [max(1, round(share * (last - 1)))]).fetchone()[0] for share in (0.0, 0.25, 0.5, 0.75, 1.0)]
+
+
+def add_histories(conn: sqlite3.Connection) -> None:
+    """Give the history_ids articles HISTORY (once: an archive that has versions already is left as it is)."""
+    if conn.execute("SELECT count(*) FROM article_versions").fetchone()[0]:
+        return
+    rng = random.Random(7)
+    with conn:
+        for article_id in history_ids(conn):
+            text, url = conn.execute("SELECT text, url FROM articles WHERE id = ?", [article_id]).fetchone()
+            words = text.split()
+            step = max(1, len(words) // HISTORY["paragraphs"])
+            paragraphs = [" ".join(words[i:i + step]) for i in range(0, len(words), step)]
+            versions = []
+            for n in range(HISTORY["versions"]):  # oldest first; each edits one paragraph of the next
+                edited = list(paragraphs)
+                edited[rng.randrange(len(edited))] += f" (bản {n + 1})"
+                versions.append(("\n\n".join(edited), f"2024-01-{1 + n % 28:02d}T00:00:00+00:00"))
+            conn.executemany("INSERT INTO article_versions (article_id, title, text, content_hash, first_seen_at, "
+                             "replaced_at) VALUES (?, 'Bản cũ', ?, ?, ?, ?)",
+                             [(article_id, body, f"h{article_id}-{n}", seen, seen) for n, (body, seen) in enumerate(versions)])
+            conn.execute("UPDATE articles SET text = ? WHERE id = ?", ["\n\n".join(paragraphs), article_id])
+            conn.executemany("INSERT INTO attachments (article_id, url, title) VALUES (?, ?, ?)",
+                             [(article_id, f"{url}/dinh-kem-{n}.pdf", f"Văn bản số {n}/QĐ-UBND") for n in range(HISTORY["attachments"])])
+            cluster = [article_id, *range(article_id + 1, article_id + HISTORY["siblings"] + 1)]
+            conn.execute(f"UPDATE articles SET cluster_id = ? WHERE id IN ({', '.join('?' * len(cluster))})",
+                         [article_id, *cluster])
+            links = "".join(f'<li><a href="/news/{n}.html">Tin {n}</a></li>' for n in range(2000))
+            page = f"<html><body><ul>{links}</ul><article>{text}</article></body></html>"
+            page += " " * max(0, HISTORY["page_bytes"] - len(page))
+            conn.execute("INSERT INTO raw_pages (article_id, url, fetched_at, http_status, sha256, html_gz) "
+                         "VALUES (?, ?, '2026-11-22T00:00:00+00:00', 200, ?, ?)",
+                         [article_id, url, f"s{article_id}", gzip.compress(page.encode())])
 
 
 def _insert(conn: sqlite3.Connection, batch: list[tuple]) -> None:
@@ -288,6 +336,9 @@ def main() -> None:
         print(f"building {args.articles:,} articles in {db}", file=sys.stderr)
         build(db, args.articles)
     if not (args.reuse and db.exists() and public.exists()) or args.republish:
+        archive = Archive(db)  # migrations first: an archive built by an older bench
+        add_histories(archive.db.conn)
+        archive.close()
         subprocess.run([*GOVNEWS, "publish", "--db", str(db), "--to", str(public)], check=True)
     conn = sqlite3.connect(f"file:{public}?mode=ro", uri=True)
     conn.create_function("govnews_match", 1, fold_match)
@@ -347,13 +398,20 @@ def main() -> None:
         for name, path in pages.items():
             rows, summed = measured[name]
             print(f"| {name} | {shown_rows(rows)} | {shown(summed)} | {shown(page_ms(base + path, args.repeat))} |")
-        ids = [conn.execute("SELECT id FROM articles WHERE rowid = ?", [max(1, round(share * (total - 1)))]).fetchone()[0]
-               for share in (0.0, 0.25, 0.5, 0.75, 1.0) for total in [conn.execute("SELECT max(rowid) FROM articles")
-                                                                       .fetchone()[0]]]
+        with_history = history_ids(conn)
+        plain = [conn.execute("SELECT min(id) FROM articles WHERE id > ? AND cluster_id IS NULL", [i]).fetchone()[0]
+                 for i in with_history]
         process = restart(process, public, args.port)
-        article_ms = [page_ms(f"http://127.0.0.1:{args.port}/-/article/{i}", args.repeat) for i in ids]
-        print(f"\nthe article page /-/article/<id> (HTML), {len(ids)} articles from first to last: median "
-              f"{median_shown(article_ms)} ms (each: {', '.join(shown(ms) for ms in article_ms)})")
+        article_ms = {kind: [page_ms(f"http://127.0.0.1:{args.port}/-/article/{i}", args.repeat) for i in ids]
+                      for kind, ids in (("plain", plain), ("history", with_history))}
+        print(f"\nthe article page /-/article/<id> (HTML), 5 articles from first to last with {HISTORY['versions']} "
+              f"versions, {HISTORY['attachments']} attachments, {HISTORY['siblings']} siblings and a stored page: median "
+              f"{median_shown(article_ms['history'])} ms (each: {', '.join(shown(ms) for ms in article_ms['history'])}); "
+              f"their plain neighbours, same run: {median_shown(article_ms['plain'])} ms "
+              f"(each: {', '.join(shown(ms) for ms in article_ms['plain'])})")
+        archived_ms = [page_ms(f"http://127.0.0.1:{args.port}/-/article/{i}/archived", args.repeat) for i in with_history]
+        print(f"its archived page /-/article/<id>/archived (the stored page, {HISTORY['page_bytes'] // 1000} kB, "
+              f"2,000 links): median {median_shown(archived_ms)} ms")
         if args.skip_exports:
             return
         process = restart(process, public, args.port)

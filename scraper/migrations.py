@@ -306,6 +306,17 @@ def m020_news_without_duplicates(db: Database) -> None:
                        f"{NOT_DUPLICATE}")
 
 
+
+@migrations()
+def m021_article_versions_by_article(db: Database) -> None:
+    """An index on article_versions(article_id, content_hash).
+
+    The article page lists an article's versions, and every save of a changed text or of another
+    capture asks whether that text is already a version: without it, each read the whole table.
+    """
+    db.execute("CREATE INDEX IF NOT EXISTS idx_article_versions_article_id_content_hash "
+               "ON article_versions(article_id, content_hash)")
+
 # What researchers browse: each article with its portal's province and level, the facets derived
 # from its date and byline, and its provenance.
 # portal_id is read from portals, so that grouping by it starts from the (few) portals and counts

@@ -217,3 +217,13 @@ def test_bibtex_escapes_what_bibtex_reads_as_commands():
                       "author": "", "url": "http://a.vn/tin_1.html", "published_at": None}, "http://h/-/article/7")
     assert cited["bibtex"].splitlines()[1:3] == [
         "  author = {{Cổng A}},", r"  title = {{Giải ngân đạt 95\% kế hoạch \{quý I\} \& vốn\_ODA}},"]
+
+
+def test_an_articles_versions_are_read_from_an_index_not_the_whole_table(tmp_path):
+    archive = Archive(tmp_path / "archive.db")
+    plans = [" ".join(row[3] for row in archive.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+             for sql, params in (  # the article page's list, and a save asking whether a text is a version already
+                 ("SELECT title, text, first_seen_at, replaced_at FROM article_versions WHERE article_id = ? ORDER BY id", [1]),
+                 ("SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ?", [1, "h"]))]
+    archive.close()
+    assert ["INDEX idx_article_versions_article_id_content_hash" in plan for plan in plans] == [True, True]

@@ -49,6 +49,15 @@ def test_search_box_shows_the_query_as_typed(page, datasette):
     assert (page.input_value("input#_search"), rows_heading(page).split(" ")[0]) == ("Định Quán", "6")  # together (#19)
 
 
+def test_a_lone_quote_in_the_search_box_lists_nothing_without_an_error(page, datasette):
+    page.goto(datasette + "/archive/news")
+    page.fill("input#_search", '"')
+    page.locator("input#_search").press("Enter")
+    page.wait_for_url("**_search=%22**")
+    assert (rows_heading(page).split(" ")[0], page.locator(".zero-results").inner_text(),
+            page.get_by_text("Invalid SQL").count(), page.input_value("input#_search")) == ("0", "0 records", 0, '"')
+
+
 def test_the_news_list_reads_one_short_row_per_article(page, datasette):
     page.goto(datasette + "/archive/news")
     rows = page.locator("table.govnews-reading-list tbody tr")
