@@ -399,7 +399,8 @@ def main() -> None:
             rows, summed = measured[name]
             print(f"| {name} | {shown_rows(rows)} | {shown(summed)} | {shown(page_ms(base + path, args.repeat))} |")
         with_history = history_ids(conn)
-        plain = [conn.execute("SELECT min(id) FROM articles WHERE id > ? AND cluster_id IS NULL", [i]).fetchone()[0]
+        plain = [conn.execute("SELECT coalesce((SELECT min(id) FROM articles WHERE id > ? AND cluster_id IS NULL), "
+                              "(SELECT max(id) FROM articles WHERE id < ? AND cluster_id IS NULL))", [i, i]).fetchone()[0]
                  for i in with_history]
         process = restart(process, public, args.port)
         article_ms = {kind: [page_ms(f"http://127.0.0.1:{args.port}/-/article/{i}", args.repeat) for i in ids]

@@ -30,6 +30,7 @@ from scrapy.utils.request import request_from_dict
 from sqlite_utils import Database
 
 from scraper.archive import Archive, mark_frontier_done, utc_now
+from scraper.items import StoreFailed
 from scraper.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -295,6 +296,8 @@ class FrontierMiddleware:
     def item_dropped(self, item, response, exception) -> None:
         """A dropped item (a second copy in this run, no title) leaves nothing to store: its page is done."""
         fingerprint = getattr(item, "frontier_fp", "")
+        if isinstance(exception, StoreFailed):
+            return  # not stored: its request stays pending, for the next crawl
         if self.frontier is not None and fingerprint:
             self.frontier.add([], self.crawler.spider, utc_now(), fingerprint)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from scrapy.exceptions import DropItem
+
 
 @dataclass
 class Article:
@@ -105,3 +107,16 @@ def _field_docstrings() -> dict[str, str]:
             if isinstance(after.value, ast.Constant) and isinstance(after.value.value, str):
                 docs[node.target.id] = after.value.value  # type: ignore[union-attr]
     return docs
+
+
+# What a Scrapy feed (`scrapy crawl … -o`) exports of an article: every field but the raw bytes
+# and the crawl's bookkeeping, which go to raw_pages, minhashes and the frontier.
+FEED_FIELDS = tuple(f.name for f in fields(Article) if f.name not in ("raw_html", "raw_headers", "signature", "frontier_fp"))
+
+
+class StoreFailed(DropItem):
+    """An article the archive could not store: logged in one line, counted, kept out of feeds, and fetched
+    again by the portal's next crawl (its frontier request stays pending; save_failures lists it)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, log_level="ERROR")

@@ -133,9 +133,12 @@ class CrawlRunRecorder:
         return recorder
 
     def spider_closed(self, spider, reason: str) -> None:
+        if getattr(spider, "portal", None) is None:
+            return  # Scrapy's default spider (`scrapy fetch`, `scrapy shell`): no portal, no run
         stats = self.crawler.stats.get_stats()
-        portal_id = getattr(getattr(spider, "portal", None), "id", spider.name)
+        portal_id = spider.portal.id
         row = run_row(stats, reason, self.run_id, portal_id, spider.name)
+        self.crawler.stats.set_value("archive/run_status", row["status"])  # plain `scrapy crawl` exits by it
         archive = Archive(self.db_path)
         try:
             archive.record_run(row)

@@ -6,6 +6,8 @@ The demo and the tests override them for replicas on loopback (see LOOPBACK_SETT
 
 import os
 
+from scraper.items import FEED_FIELDS
+
 BOT_NAME = "govnews"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -96,7 +98,13 @@ ITEM_PIPELINES = {
 EXTENSIONS = {"scraper.runs.CrawlRunRecorder": 500, "scraper.progress.ProgressLine": 510}
 
 LOG_LEVEL = "INFO"
+# An item that fails or is dropped is logged in one line (its portal, URL and reason), not whole.
+LOG_FORMATTER = "scraper.logformatter.OneLineLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl … -o items.jsonl`: the article's fields without its raw bytes (page, headers, MinHash).
+FEED_EXPORT_FIELDS = list(FEED_FIELDS)
+# Plain `scrapy crawl` checks its arguments and fails a failed run (scraper/commands/crawl.py).
+COMMANDS_MODULE = "scraper.commands"
 
 # Overrides for replica portals on loopback: no delay, no throttling, parallel requests.
 LOOPBACK_SETTINGS = {

@@ -52,6 +52,8 @@ class PortalSpider(scrapy.Spider):
     """Crawl one registry portal: skip archived articles, extract the rest off the reactor thread."""
 
     family_hints = Hints()
+    # `scrapy crawl FAMILY` without them is a usage error (scraper/commands/crawl.py)
+    required_arguments = ("portal",)
 
     @classmethod
     def from_crawler(cls, crawler, *args, portal: Portal | str, **kwargs):

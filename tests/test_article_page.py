@@ -16,6 +16,7 @@ import urllib.request
 import pytest
 
 from scraper.archive import Archive
+from scraper.datasette.plugin.article import SIBLINGS_SQL, VERSIONS_SQL
 from scraper.fingerprint import content_hash
 from scraper.items import Article
 from scraper.registry import Portal
@@ -219,11 +220,28 @@ def test_bibtex_escapes_what_bibtex_reads_as_commands():
         "  author = {{Cổng A}},", r"  title = {{Giải ngân đạt 95\% kế hoạch \{quý I\} \& vốn\_ODA}},"]
 
 
+def query_plan(conn, sql: str, params: list) -> str:
+    return " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+
+
 def test_an_articles_versions_are_read_from_an_index_not_the_whole_table(tmp_path):
     archive = Archive(tmp_path / "archive.db")
-    plans = [" ".join(row[3] for row in archive.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
-             for sql, params in (  # the article page's list, and a save asking whether a text is a version already
-                 ("SELECT title, text, first_seen_at, replaced_at FROM article_versions WHERE article_id = ? ORDER BY id", [1]),
-                 ("SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ?", [1, "h"]))]
+    plans = [query_plan(archive.db.conn, sql, params) for sql, params in (
+        (VERSIONS_SQL, [1]),  # the article page's list, and a save asking whether a text is a version already
+        ("SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ?", [1, "h"]))]
     archive.close()
     assert ["INDEX idx_article_versions_article_id_content_hash" in plan for plan in plans] == [True, True]
+
+
+def test_an_articles_siblings_are_read_from_the_cluster_index_when_most_articles_have_no_cluster(tmp_path):
+    archive = Archive(tmp_path / "archive.db")
+    conn = archive.db.conn
+    conn.execute("INSERT INTO portals (id, name, base_url, family) VALUES ('p', 'p', 'http://p.example/', 'nukeviet')")
+    conn.executemany("INSERT INTO articles (portal_id, url, canonical_url, title, published_at, cluster_id) "
+                     "VALUES ('p', ?, ?, 't', ?, ?)",
+                     [(f"http://p.example/{n}", f"http://p.example/{n}", f"2024-01-{1 + n % 28:02d}", 7 if n < 3 else None)
+                      for n in range(2000)])
+    conn.execute("ANALYZE")  # as `govnews publish` does
+    plan = query_plan(conn, SIBLINGS_SQL, [7, 1])
+    archive.close()
+    assert "USING INDEX idx_articles_cluster_id" in plan
