@@ -18,19 +18,19 @@ class StorePipeline:
     text, off the reactor thread (scraper.pool.extract_and_sign).
     """
 
-    def __init__(self, db_path: str, stats: StatsCollector) -> None:
-        self.db_path = db_path
+    def __init__(self, crawler: Crawler, stats: StatsCollector) -> None:
+        self.crawler = crawler
         self.stats = stats
         self.archive: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
-        return cls(crawler.settings["ARCHIVE_DB_PATH"], crawler.stats)
+        return cls(crawler, crawler.stats)
 
-    def open_spider(self, spider) -> None:
-        portal = getattr(spider, "portal", None)
+    def open_spider(self) -> None:
+        portal = getattr(self.crawler.spider, "portal", None)
         if portal is not None:
-            self.archive = Archive(self.db_path)
+            self.archive = Archive(self.crawler.settings["ARCHIVE_DB_PATH"])
             self.archive.upsert_portals([portal])
 
     def process_item(self, item: Article | Recheck) -> Article | Recheck:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -80,6 +81,20 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict:
         except json.JSONDecodeError:
             overrides[name] = value
     return overrides
+
+
+@contextlib.contextmanager
+def one_writer(db_path: str):
+    """Hold the archive's crawl lock while a command writes it: a crawl, recover, import or re-extraction
+    already writing it makes this one a one-line error (exit 1) before it writes anything."""
+    from scraper.unattended import CrawlRunning, crawl_lock
+
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(crawl_lock(db_path))
+        except CrawlRunning as exc:
+            raise click.ClickException(str(exc)) from None
+        yield
 
 
 def choose_portals(registry: str, portal_ids: tuple[str, ...], all_: bool, include_offline: bool = False):
@@ -276,7 +291,9 @@ def recover(portal_ids, all_, source, year_from, year_to, registry, db_path, ove
     registry = registry or str(default_registry())
     portals = choose_portals(registry, portal_ids, all_, include_offline=True)
     settings = crawl_settings(db_path, registry, parse_overrides(overrides))
-    if not report_runs(run_recover(portals, settings, source, year_from, year_to)):
+    with one_writer(db_path):
+        ok = report_runs(run_recover(portals, settings, source, year_from, year_to))
+    if not ok:
         sys.exit(1)
 
 
@@ -537,14 +554,15 @@ def import_warc_command(files, registry, db_path) -> None:
             check_warc(Path(file))
     except NotAWarc as exc:
         raise click.ClickException(str(exc)) from None
-    archive = Archive(db_path)
-    try:
-        archive.upsert_portals(portals)
-        counts = import_warc([Path(f) for f in files], archive, portals)
-    except NotAWarc as exc:  # damaged further in: what came before it is stored
-        raise click.ClickException(str(exc)) from None
-    finally:
-        archive.close()
+    with one_writer(db_path):
+        archive = Archive(db_path)
+        try:
+            archive.upsert_portals(portals)
+            counts = import_warc([Path(f) for f in files], archive, portals)
+        except NotAWarc as exc:  # damaged further in: what came before it is stored
+            raise click.ClickException(str(exc)) from None
+        finally:
+            archive.close()
     for outcome, n in sorted(counts.items()):
         click.echo(f"{outcome}: {n}")
     if not any(counts[outcome] for outcome in ("new", "unchanged", "changed")):
@@ -582,8 +600,9 @@ def reextract(portal_ids, db_path, registry, force) -> None:
         if registry:
             raise
         hints = {}  # an archive read without its registry: no portal has hints
-    outcome = run(db_path, portal_ids, lambda pid: hints.get(pid, NO_HINTS), ARCHIVE_EXTRACT_WORKERS,
-                  ARCHIVE_EXTRACT_TIMEOUT, force)
+    with one_writer(db_path) if Path(db_path).exists() else contextlib.nullcontext():
+        outcome = run(db_path, portal_ids, lambda pid: hints.get(pid, NO_HINTS), ARCHIVE_EXTRACT_WORKERS,
+                      ARCHIVE_EXTRACT_TIMEOUT, force)
     click.echo(outcome.summary())
     if outcome.rows + outcome.current + outcome.not_article + outcome.failed + outcome.no_raw_page == 0:
         raise click.ClickException(f"{db_path}: no stored article" + (f" of {', '.join(portal_ids)}" if portal_ids else ""))

@@ -9,6 +9,7 @@ trafilatura's job smaller as well as cleaner.
 
 from __future__ import annotations
 
+import codecs
 import copy
 import re
 import unicodedata
@@ -25,7 +26,7 @@ from scraper.legacy import LegacyVerdict, legacy_verdict, to_unicode
 from scraper.registry import Hints
 from scraper.vietnamese import clean_line, contains_date, fold, parse_vn_datetime
 
-EXTRACTOR_VERSION = f"govnews-extract/3 trafilatura/{version('trafilatura')}"
+EXTRACTOR_VERSION = f"govnews-extract/4 trafilatura/{version('trafilatura')}"
 MIN_TEXT_CHARS = 200
 MAX_ELEMENTS = 50_000  # articles have a few thousand; pathological pages (200,000 <p>) are skipped
 MIN_CONTAINER_CHARS = 400
@@ -56,6 +57,7 @@ class Extracted:
     captions: str = ""
     credit: str = ""
     legacy_encoding: str = ""
+    encoding_note: str = ""
     attachments: tuple[tuple[str, str], ...] = ()
 
 
@@ -68,7 +70,8 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
     known_article: the caller knows the page is an article (a feed's or sitemap's item, a URL of
     the family's article pattern); the checks that tell listings from articles are skipped.
     """
-    root = _parse(html)
+    decoded = decode_page(html) if isinstance(html, bytes) else Decoded(html, "")
+    root = _parse(decoded.text)
     elements = sum(1 for _ in root.iter())
     if elements > MAX_ELEMENTS:
         raise NotAnArticle(f"page too large to extract ({elements} elements, limit {MAX_ELEMENTS})")
@@ -135,6 +138,7 @@ def extract_article(html: str | bytes, url: str, hints: Hints = NO_HINTS, known_
         captions="\n".join(captions),
         credit=credit[0] if credit else "",
         legacy_encoding=verdict.encoding,
+        encoding_note=decoded.note,
         attachments=attachments,
     )
 
@@ -173,33 +177,120 @@ def _parse(html: str | bytes) -> lxml.html.HtmlElement:
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
 
 
-def decode_html(body: bytes, declared: str = "") -> str:
-    """Decode page bytes: BOM, strict UTF-8, the page's meta charset, the HTTP charset, detection.
+@dataclass(frozen=True)
+class Decoded:
+    """A page's bytes as text, the encoding that read them, and why the reading deserves a look (or "")."""
 
-    The HTTP header comes after <meta>: servers label pages latin-1 by default (reliability.md
-    finding 3). Without any label, charset-normalizer detects (it finds windows-1258), and cp1252
-    is the last resort.
+    text: str
+    encoding: str
+    note: str = ""
+
+
+# Vietnamese portals' single-byte encoding first; cp1252 (what servers label by default) last.
+_FALLBACKS = ("windows-1258", "cp1252")
+# The marks of Vietnamese letters: five tones, and the circumflex, breve and horn.
+_VIETNAMESE_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+# Non-ASCII characters a Vietnamese page prints besides its letters (not « », which mojibake makes).
+_PRINTED = set("\u00a0“”‘’–—…•·°×©®")
+
+
+def decode_html(body: bytes, declared: str = "") -> str:
+    """Decode page bytes (decode_page) and return the text."""
+    return decode_page(body, declared).text
+
+
+def decode_page(body: bytes, declared: str = "") -> Decoded:
+    """Decode page bytes: a BOM, else strict UTF-8, else the best reading of the candidates (the page's meta
+    charset, the HTTP charset, charset-normalizer's guess, UTF-8 with its invalid bytes replaced,
+    windows-1258, cp1252).
+
+    A label whose reading replaces nothing and keeps the markup is followed. Otherwise the best
+    reading keeps the page's markup and has the fewest doubtful characters: replaced ones
+    (U+FFFD), and non-ASCII ones that are neither Vietnamese letters nor common punctuation
+    (UTF-8 read as windows-1258 is clean mojibake: `Huyá»‡n`). Ties go to the earlier candidate:
+    the HTTP header comes after <meta>, as servers label pages latin-1 by default (reliability.md
+    finding 3). A reading that replaced characters, or that does not follow the page's label,
+    carries a note saying so (#20): nothing replaced is kept silently.
     """
     if body.startswith(b"\xef\xbb\xbf"):
-        return body[3:].decode("utf-8", errors="replace")
+        return _noted(Decoded(_nfc(body[3:].decode("utf-8", errors="replace")), "utf-8"), [])
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _noted(Decoded(_nfc(body.decode("utf-16", errors="replace")), "utf-16"), [])
     try:
-        return body.decode("utf-8")
+        return Decoded(_nfc(body.decode("utf-8")), "utf-8")
     except UnicodeDecodeError:
         pass
     match = _META_CHARSET.search(body[:4096])
-    labels = [match.group(1).decode("ascii") if match else "", declared]
-    if not any(labels):
-        best = charset_normalizer.from_bytes(body).best()
-        labels.append(best.encoding if best else "")
-    for charset in (*labels, "cp1252"):
-        if charset:
-            try:
-                # compose only: invisible characters go later, after any legacy-font conversion
-                # (TCVN3's ư is byte 0xAD, the soft hyphen)
-                return unicodedata.normalize("NFC", body.decode(charset, errors="replace"))
-            except LookupError:
-                continue
-    return body.decode("utf-8", errors="replace")
+    labels = [label for label in (match.group(1).decode("ascii", errors="replace") if match else "", declared) if label]
+    readings = []
+    for charset in _candidates(body, labels):
+        text = _nfc(body.decode(charset, errors="replace"))
+        replaced, foreign = text.count("\ufffd"), _foreign(text)
+        readings.append((not _keeps_markup(body, text), replaced + foreign, len(readings), charset, text, replaced))
+    label = next((r for r in readings if labels and r[3] == _codec(labels[0])), None)
+    if label is not None and not label[0] and not label[5]:
+        # the label reads every byte and keeps the markup: followed (legacy-font pages, TCVN3 under
+        # windows-1252, are converted from this reading, not from a guess at another encoding)
+        return Decoded(label[4], label[3])
+    *_, charset, text, _ = min(readings)
+    return _noted(Decoded(text, charset), [] if label is None or label[3] == charset else [label])
+
+
+def _noted(decoded: Decoded, label_reading: list) -> Decoded:
+    """The reading with its note: the label it did not follow (and why), and the characters it replaced."""
+    notes = []
+    if label_reading:
+        lost, _, _, charset, _, replaced = label_reading[0]
+        why = [f"{replaced} characters replaced"] if replaced else []
+        why += ["its markup lost"] if lost else []
+        notes.append(f"labelled {charset}; read as {decoded.encoding} ({', '.join(why) or 'less Vietnamese'})")
+    replaced = decoded.text.count("\ufffd")
+    if replaced:
+        notes.append(f"{decoded.encoding} with {replaced} characters replaced (U+FFFD)")
+    return Decoded(decoded.text, decoded.encoding, "; ".join(notes))
+
+
+def _codec(name: str) -> str:
+    """Python's name of an encoding label, or "" for a label it does not know."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return ""
+
+
+def _candidates(body: bytes, labels: list[str]) -> list[str]:
+    """The encodings to try, in order, each once (by Python's codec name), unknown labels left out."""
+    best = charset_normalizer.from_bytes(body[:200_000]).best()
+    names = [*labels, *([best.encoding] if best else []), "utf-8", *_FALLBACKS]
+    candidates = []
+    for codec in map(_codec, names):
+        if codec and codec not in candidates:
+            candidates.append(codec)
+    return candidates
+
+
+def _foreign(text: str) -> int:
+    """The non-ASCII characters of a text that are neither Vietnamese letters nor common punctuation."""
+    count = 0
+    for char in text:
+        if char < "\x80" or char in _PRINTED or char in "đĐ\ufffd":
+            continue
+        base, *marks = unicodedata.normalize("NFD", char)
+        if not (base.isascii() and base.isalpha() and all(m in _VIETNAMESE_MARKS for m in marks)):
+            count += 1
+    return count
+
+
+def _keeps_markup(body: bytes, text: str) -> bool:
+    """Whether a reading keeps the page's tags: a UTF-16 label on a single-byte page turns `<p` into one CJK
+    character."""
+    return text.count("<") >= body.count(b"<") * 0.9
+
+
+def _nfc(text: str) -> str:
+    # compose only: invisible characters go later, after any legacy-font conversion
+    # (TCVN3's ư is byte 0xAD, the soft hyphen)
+    return unicodedata.normalize("NFC", text)
 
 
 def _drop(element: etree._Element) -> None:

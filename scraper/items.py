@@ -37,6 +37,8 @@ class Article:
     """Photo captions of the article, one per line, kept out of `text`."""
     legacy_encoding: str = ""
     """Legacy font encoding of the page's text: `tcvn3`, `vni` or `viscii` when converted to Unicode; `tcvn3?` (and the like) when the text looks legacy but detection was unsure, so it is stored as found; empty for Unicode."""
+    encoding_note: str = ""
+    """Why the page's bytes deserve a look, or empty: a label they did not match (`labelled utf-8; read as cp1258 (265 characters replaced)`), or characters replaced in the reading kept (`utf-8 with 9 characters replaced (U+FFFD)`: the text holds U+FFFD where bytes were invalid)."""
     credit: str = ""
     """The source the article credits at its end ("Nguồn: Báo Cần Thơ" gives `Báo Cần Thơ`), kept out of `text`."""
     category: str = ""

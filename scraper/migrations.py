@@ -317,6 +317,13 @@ def m021_article_versions_by_article(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_article_versions_article_id_content_hash "
                "ON article_versions(article_id, content_hash)")
 
+
+@migrations()
+def m022_encoding_note(db: Database) -> None:
+    """articles.encoding_note: why a page's bytes deserve a look (a wrong label, damaged UTF-8, no clean reading)."""
+    db["articles"].add_column("encoding_note", str)
+
+
 # What researchers browse: each article with its portal's province and level, the facets derived
 # from its date and byline, and its provenance.
 # portal_id is read from portals, so that grouping by it starts from the (few) portals and counts

@@ -74,7 +74,7 @@ def recanonicalize(db: Database, now: str) -> Recanonicalized:
 
 # What a page's text brings with it: taken from the row seen last when two rows merge.
 _PAGE_COLUMNS = ("url", "title", "published_at", "published_raw", "date_precision", "date_source", "author", "text",
-                 "summary", "captions", "legacy_encoding", "credit", "content_hash", "extractor_version")
+                 "summary", "captions", "legacy_encoding", "encoding_note", "credit", "content_hash", "extractor_version")
 
 
 def _row(db: Database, article_id: int) -> dict:

@@ -23,7 +23,7 @@ from scraper.pool import extraction_pool, shutdown_pool
 from scraper.registry import Hints
 
 FIELDS = ("title", "published_at", "published_raw", "date_precision", "date_source", "author", "text",
-          "summary", "captions", "credit", "legacy_encoding")
+          "summary", "captions", "credit", "legacy_encoding", "encoding_note")
 BATCH = 100
 
 

@@ -98,3 +98,23 @@ def test_detecting_a_portal_at_a_bad_url_is_one_line(tmp_path, url, error):
 
 def test_a_crawl_prints_no_deprecation_warning_from_our_settings(archive):
     assert [line for line in archive["first"].stderr.splitlines() if "Deprecat" in line] == []
+
+
+REGISTRY = ('[[portal]]\nid = "test.x"\nname = "X"\nprovince = "Đồng Nai"\nunit = "X"\nlevel = "district"\n'
+            'base_url = "http://127.0.0.1:9/"\nfamily = "nukeviet"\n')
+
+
+@pytest.mark.parametrize("command", [["recover", "--portal", "test.x", "--source", "wayback"], ["reextract"],
+                                     ["import-warc", "other.warc.gz"]])
+def test_a_writer_does_not_start_while_a_crawl_holds_the_archive(tmp_path, command):
+    from scraper.archive import Archive
+    from scraper.unattended import crawl_lock
+
+    db, registry = tmp_path / "archive.db", tmp_path / "portals.toml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    write_warc_of_another_site(tmp_path / "other.warc.gz")
+    Archive(db).close()
+    extra = [] if command[0] == "reextract" else ["--registry", str(registry)]
+    with crawl_lock(db):
+        result = run_govnews(*command, *extra, "--db", str(db), cwd=tmp_path)
+    assert (one_line_error(result), result.stderr.startswith(f"Error: another crawl of {db} is running")) == ((1, 1, False), True)

@@ -73,7 +73,8 @@ def test_every_row_carries_the_current_extractor_version(runs):
 
 
 def test_the_counts_per_column_are_the_rows_that_changed_in_the_file(runs):
-    changed = {name: sum(1 for i, row in runs["before"].items() if (row[name] or "") != (runs["after"][i][name] or ""))
+    # .get: a column newer than the old archive (encoding_note) is absent before the run migrates it
+    changed = {name: sum(1 for i, row in runs["before"].items() if (row.get(name) or "") != (runs["after"][i][name] or ""))
                for name in FIELDS}
     assert counted(runs["first"].stdout) == changed
 
