@@ -380,6 +380,12 @@ def serve_archive(db_path: str, port: int, immutable: bool = False) -> None:
         metadata_path.write_text(json.dumps(build_metadata(Path(db_path).stem), ensure_ascii=False), encoding="utf-8")
         inspect_path = None
         if immutable:  # row counts taken once: the file never changes while served
+            from scraper.unattended import being_written
+
+            written = being_written(db_path)
+            if written:  # immutable would serve stale pages, and counts that no longer hold, without a word
+                raise click.ClickException(f"{db_path}: not immutable: {written}; serve it without --immutable, "
+                                           "or serve a snapshot (govnews publish)")
             try:
                 counts = inspect_data(Path(db_path))
             except sqlite3.DatabaseError as exc:

@@ -66,6 +66,23 @@ def crawl_lock(db_path: str | Path):
         os.close(fd)  # releases the flock
 
 
+def being_written(db_path: str | Path) -> str:
+    """Why an archive is being written now (a crawl holds its lock, or its WAL holds pages not yet in the
+    file), or "" when it is not."""
+    db = Path(db_path)
+    wal = db.with_name(db.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return f"its write-ahead log {wal.name} holds {wal.stat().st_size:,} bytes not yet in the file"
+    fd = os.open(db, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return f"a crawl is writing it ({_holder(lock_path(db))})"
+    finally:
+        os.close(fd)  # releases the flock, if taken
+    return ""
+
+
 def _warn_if_taken_over(info: Path) -> None:
     """Log that the lock's last holder is gone without releasing it (killed), when its note says so."""
     holder = _holder(info)

@@ -118,3 +118,33 @@ def test_a_writer_does_not_start_while_a_crawl_holds_the_archive(tmp_path, comma
     with crawl_lock(db):
         result = run_govnews(*command, *extra, "--db", str(db), cwd=tmp_path)
     assert (one_line_error(result), result.stderr.startswith(f"Error: another crawl of {db} is running")) == ((1, 1, False), True)
+
+
+def test_serving_as_immutable_a_file_a_crawl_holds_is_one_line(tmp_path):
+    from scraper.archive import Archive
+    from scraper.unattended import crawl_lock
+
+    db = tmp_path / "archive.db"
+    Archive(db).close()
+    with crawl_lock(db):
+        result = run_govnews("serve", "--db", str(db), "--immutable", "--port", "9", cwd=tmp_path)
+    assert (one_line_error(result), result.stderr.startswith(f"Error: {db}: not immutable: a crawl is writing it (pid ")) == (
+        (1, 1, False), True)
+
+
+def test_serving_as_immutable_a_file_whose_wal_holds_pages_is_one_line(tmp_path):
+    import sqlite3
+
+    from scraper.archive import Archive
+
+    db = tmp_path / "archive.db"
+    Archive(db).close()
+    writer = sqlite3.connect(db)  # a writer that has committed into the WAL and is still open
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    with writer:
+        writer.execute("INSERT INTO portals (id, name, base_url, family) VALUES ('p', 'p', 'http://p.example/', 'nukeviet')")
+    result = run_govnews("serve", "--db", str(db), "--immutable", "--port", "9", cwd=tmp_path)
+    writer.close()
+    assert (one_line_error(result), "not immutable: its write-ahead log archive.db-wal holds" in result.stderr) == (
+        (1, 1, False), True)
