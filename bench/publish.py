@@ -175,7 +175,9 @@ def add_histories(conn: sqlite3.Connection) -> None:
             conn.execute("UPDATE articles SET text = ? WHERE id = ?", ["\n\n".join(paragraphs), article_id])
             conn.executemany("INSERT INTO attachments (article_id, url, title) VALUES (?, ?, ?)",
                              [(article_id, f"{url}/dinh-kem-{n}.pdf", f"Văn bản số {n}/QĐ-UBND") for n in range(HISTORY["attachments"])])
-            cluster = [article_id, *range(article_id + 1, article_id + HISTORY["siblings"] + 1)]
+            # the next ids, or the ones before for the last article: each has HISTORY["siblings"] siblings
+            step = 1 if conn.execute("SELECT 1 FROM articles WHERE id = ?", [article_id + HISTORY["siblings"]]).fetchone() else -1
+            cluster = [article_id, *range(article_id + step, article_id + step * (HISTORY["siblings"] + 1), step)]
             conn.execute(f"UPDATE articles SET cluster_id = ? WHERE id IN ({', '.join('?' * len(cluster))})",
                          [article_id, *cluster])
             links = "".join(f'<li><a href="/news/{n}.html">Tin {n}</a></li>' for n in range(2000))

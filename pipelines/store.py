@@ -18,14 +18,14 @@ class StorePipeline:
     text, off the reactor thread (scraper.pool.extract_and_sign).
     """
 
-    def __init__(self, crawler: Crawler, stats: StatsCollector) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.stats = stats
+        self.stats: StatsCollector = crawler.stats
         self.archive: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
-        return cls(crawler, crawler.stats)
+        return cls(crawler)
 
     def open_spider(self) -> None:
         portal = getattr(self.crawler.spider, "portal", None)

@@ -14,6 +14,7 @@ import copy
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 from importlib.metadata import version
 from urllib.parse import unquote, urljoin
 
@@ -162,10 +163,8 @@ def _legacy(root, title_el, container) -> LegacyVerdict:
     return verdict
 
 
-def _parse(html: str | bytes) -> lxml.html.HtmlElement:
-    """Parse a page; bytes are decoded by their BOM, as UTF-8, or by their meta charset."""
-    if isinstance(html, bytes):
-        html = decode_html(html)
+def _parse(html: str) -> lxml.html.HtmlElement:
+    """Parse a page's text (bytes are decoded first: decode_page)."""
     if not html.strip():
         raise NotAnArticle("empty page")
     try:
@@ -200,12 +199,12 @@ def decode_html(body: bytes, declared: str = "") -> str:
 
 
 def decode_page(body: bytes, declared: str = "") -> Decoded:
-    """Decode page bytes: a BOM, else strict UTF-8, else the best reading of the candidates (the page's meta
-    charset, the HTTP charset, charset-normalizer's guess, UTF-8 with its invalid bytes replaced,
+    """Decode page bytes: a BOM, else strict UTF-8, else the page's label (meta charset, then the HTTP
+    charset) when its reading replaces nothing and keeps the markup, else the best reading of every
+    candidate (the labels, charset-normalizer's guess, UTF-8 with its invalid bytes replaced,
     windows-1258, cp1252).
 
-    A label whose reading replaces nothing and keeps the markup is followed. Otherwise the best
-    reading keeps the page's markup and has the fewest doubtful characters: replaced ones
+    The best reading keeps the page's markup and has the fewest doubtful characters: replaced ones
     (U+FFFD), and non-ASCII ones that are neither Vietnamese letters nor common punctuation
     (UTF-8 read as windows-1258 is clean mojibake: `Huyá»‡n`). Ties go to the earlier candidate:
     the HTTP header comes after <meta>, as servers label pages latin-1 by default (reliability.md
@@ -213,37 +212,50 @@ def decode_page(body: bytes, declared: str = "") -> Decoded:
     carries a note saying so (#20): nothing replaced is kept silently.
     """
     if body.startswith(b"\xef\xbb\xbf"):
-        return _noted(Decoded(_nfc(body[3:].decode("utf-8", errors="replace")), "utf-8"), [])
+        return _noted(Decoded(body[3:].decode("utf-8", errors="replace"), "utf-8"), None)
     if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _noted(Decoded(_nfc(body.decode("utf-16", errors="replace")), "utf-16"), [])
+        return _noted(Decoded(body.decode("utf-16", errors="replace"), "utf-16"), None)
     try:
-        return Decoded(_nfc(body.decode("utf-8")), "utf-8")
+        return Decoded(body.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
     match = _META_CHARSET.search(body[:4096])
     labels = [label for label in (match.group(1).decode("ascii", errors="replace") if match else "", declared) if label]
-    readings = []
-    for charset in _candidates(body, labels):
-        text = _nfc(body.decode(charset, errors="replace"))
-        replaced, foreign = text.count("\ufffd"), _foreign(text)
-        readings.append((not _keeps_markup(body, text), replaced + foreign, len(readings), charset, text, replaced))
-    label = next((r for r in readings if labels and r[3] == _codec(labels[0])), None)
-    if label is not None and not label[0] and not label[5]:
-        # the label reads every byte and keeps the markup: followed (legacy-font pages, TCVN3 under
-        # windows-1252, are converted from this reading, not from a guess at another encoding)
-        return Decoded(label[4], label[3])
-    *_, charset, text, _ = min(readings)
-    return _noted(Decoded(text, charset), [] if label is None or label[3] == charset else [label])
+    label = _read(body, _codec(labels[0]), 0) if labels and _codec(labels[0]) else None
+    if label is not None and not label.lost_markup and not label.replaced:
+        # followed: legacy-font pages (TCVN3 under windows-1252) are converted from this reading,
+        # not from a guess at another encoding; and no guess is made (charset-normalizer is slow)
+        return Decoded(label.text, label.charset)
+    readings = [_read(body, charset, order) for order, charset in enumerate(_candidates(body, labels))]
+    best = min(readings)
+    return _noted(Decoded(best.text, best.charset), label if label is not None and label.charset != best.charset else None)
 
 
-def _noted(decoded: Decoded, label_reading: list) -> Decoded:
+class _Reading(NamedTuple):
+    """One candidate reading of a page's bytes, ordered best first (markup kept, fewest doubtful, earliest)."""
+
+    lost_markup: bool
+    doubtful: int  # replaced characters and non-Vietnamese non-ASCII ones
+    order: int
+    charset: str
+    text: str
+    replaced: int
+
+
+def _read(body: bytes, charset: str, order: int) -> _Reading:
+    """Read body as charset, composed to NFC, and score the reading."""
+    text = _nfc(body.decode(charset, errors="replace"))
+    replaced = text.count("\ufffd")
+    return _Reading(not _keeps_markup(body, text), replaced + _foreign(text), order, charset, text, replaced)
+
+
+def _noted(decoded: Decoded, label: _Reading | None) -> Decoded:
     """The reading with its note: the label it did not follow (and why), and the characters it replaced."""
     notes = []
-    if label_reading:
-        lost, _, _, charset, _, replaced = label_reading[0]
-        why = [f"{replaced} characters replaced"] if replaced else []
-        why += ["its markup lost"] if lost else []
-        notes.append(f"labelled {charset}; read as {decoded.encoding} ({', '.join(why) or 'less Vietnamese'})")
+    if label is not None:
+        why = [f"{label.replaced} characters replaced"] if label.replaced else []
+        why += ["its markup lost"] if label.lost_markup else []
+        notes.append(f"labelled {label.charset}; read as {decoded.encoding} ({', '.join(why) or 'less Vietnamese'})")
     replaced = decoded.text.count("\ufffd")
     if replaced:
         notes.append(f"{decoded.encoding} with {replaced} characters replaced (U+FFFD)")

@@ -21,9 +21,9 @@ import sqlite3
 from pathlib import Path
 
 TABLE = "news_facet_counts"
-# news' facet columns of each article, keyed by search_key (the search index's rowid), and its CELL:
-# the rowid of its row of TABLE. A searched page counts its rows and facets from here instead of
-# reading each matching article's row (plugin: hits.py, facets.py).
+# Each news article's CELL, the rowid of its row of TABLE (which holds its facet columns), keyed by
+# search_key (the search index's rowid). A searched page counts its rows and facets from here
+# instead of reading each matching article's row (plugin: hits.py, facets.py).
 SEARCH_TABLE = "news_search_facets"
 CELL = "cell"
 VIEW = "news"
@@ -56,16 +56,14 @@ def write_facet_counts(conn: sqlite3.Connection) -> None:
 def write_search_facets(conn: sqlite3.Connection) -> None:
     """(Re)write SEARCH_TABLE from VIEW and TABLE (written first) in an archive about to be published."""
     conn.execute(f"DROP TABLE IF EXISTS {SEARCH_TABLE}")
-    # text, as news' own columns are (m015): a filter compares the same way on both
-    columns = ", ".join(f"{column} TEXT" for column in DIMENSIONS)
-    conn.execute(f"CREATE TABLE {SEARCH_TABLE} ({KEY} INTEGER PRIMARY KEY, {columns}, {CELL} INTEGER NOT NULL)")
+    conn.execute(f"CREATE TABLE {SEARCH_TABLE} ({KEY} INTEGER PRIMARY KEY, {CELL} INTEGER NOT NULL)")
     # Each article's row of TABLE, looked up by all its facet columns at once; NULL is a value here.
     dimensions = ", ".join(DIMENSIONS)
     conn.execute(f"CREATE TEMP TABLE cells AS SELECT rowid AS {CELL}, {dimensions} FROM {TABLE}")
     conn.execute(f"CREATE INDEX temp.idx_cells ON cells({dimensions})")
     same = " AND ".join(f"c.{column} IS a.{column}" for column in DIMENSIONS)
-    conn.execute(f"INSERT INTO {SEARCH_TABLE} SELECT a.{KEY}, {', '.join(f'a.{c}' for c in DIMENSIONS)}, "
-                 f"(SELECT c.{CELL} FROM cells c WHERE {same}) FROM {VIEW} a ORDER BY a.{KEY}")
+    conn.execute(f"INSERT INTO {SEARCH_TABLE} SELECT a.{KEY}, (SELECT c.{CELL} FROM cells c WHERE {same}) "
+                 f"FROM {VIEW} a ORDER BY a.{KEY}")
     conn.execute("DROP TABLE temp.cells")
 
 

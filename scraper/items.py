@@ -87,6 +87,10 @@ class Recheck:
 
 # Fields of Article that are not columns of the articles table.
 RAW_FIELDS = ("raw_html", "raw_headers", "http_status", "fetched_at", "attachments", "signature", "frontier_fp")
+# What a Scrapy feed (`scrapy crawl … -o`) exports of an article: the columns and the fetch's own
+# facts (fetched_at, http_status, attachments), not the bytes and bookkeeping of raw_pages,
+# minhashes and the frontier.
+FEED_FIELDS = tuple(f.name for f in fields(Article) if f.name not in ("raw_html", "raw_headers", "signature", "frontier_fp"))
 
 
 def column_descriptions() -> dict[str, str]:
@@ -110,10 +114,6 @@ def _field_docstrings() -> dict[str, str]:
                 docs[node.target.id] = after.value.value  # type: ignore[union-attr]
     return docs
 
-
-# What a Scrapy feed (`scrapy crawl … -o`) exports of an article: every field but the raw bytes
-# and the crawl's bookkeeping, which go to raw_pages, minhashes and the frontier.
-FEED_FIELDS = tuple(f.name for f in fields(Article) if f.name not in ("raw_html", "raw_headers", "signature", "frontier_fp"))
 
 
 class StoreFailed(DropItem):

@@ -306,7 +306,6 @@ def m020_news_without_duplicates(db: Database) -> None:
                        f"{NOT_DUPLICATE}")
 
 
-
 @migrations()
 def m021_article_versions_by_article(db: Database) -> None:
     """An index on article_versions(article_id, content_hash).

@@ -49,12 +49,9 @@ def crawl_lock(db_path: str | Path):
     if not db.exists():
         Archive(db).close()  # the lock lives on the archive file: make it (the crawl would)
     info = lock_path(db_path)
-    fd = os.open(db, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise CrawlRunning(f"another crawl of {db} is running ({_holder(info)}); this one exits") from None
+    fd = _flocked(db)
+    if fd is None:
+        raise CrawlRunning(f"another crawl of {db} is running ({_holder(info)}); this one exits")
     try:
         _warn_if_taken_over(info)
         started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -73,14 +70,23 @@ def being_written(db_path: str | Path) -> str:
     wal = db.with_name(db.name + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         return f"its write-ahead log {wal.name} holds {wal.stat().st_size:,} bytes not yet in the file"
+    fd = _flocked(db)
+    if fd is None:
+        return f"a crawl is writing it ({_holder(lock_path(db))})"
+    os.close(fd)  # released at once: only asked whether it was free
+    return ""
+
+
+def _flocked(db: Path) -> int | None:
+    """Take the archive file's lock without waiting: the open descriptor holding it, or None when another
+    process holds it. Closing the descriptor releases it."""
     fd = os.open(db, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        return f"a crawl is writing it ({_holder(lock_path(db))})"
-    finally:
-        os.close(fd)  # releases the flock, if taken
-    return ""
+        os.close(fd)
+        return None
+    return fd
 
 
 def _warn_if_taken_over(info: Path) -> None:

@@ -80,7 +80,7 @@ def snapshots(tmp_path_factory):
     conn = sqlite3.connect(folder / "marked.db")
     with conn:
         conn.execute(f"UPDATE {TABLE} SET source = '{MARKED}'")
-        conn.execute(f"DELETE FROM {SEARCH_TABLE} WHERE portal_id = '{UNSEARCHED}'")
+        conn.execute(f"DELETE FROM {SEARCH_TABLE} WHERE cell IN (SELECT rowid FROM {TABLE} WHERE portal_id = '{UNSEARCHED}')")
     conn.close()
     return {"work": folder / "work.db", "published": folder / "archive.db", "inflated": folder / "inflated.db",
             "marked": folder / "marked.db"}

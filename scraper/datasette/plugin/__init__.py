@@ -39,7 +39,6 @@ from scraper.datasette.plugin.dashboards import portal_first
 from scraper.datasette.plugin.facets import CountedFacet, note_searched_page, search_key_bounds
 from scraper.datasette.plugin.hits import count_from_hits
 from scraper.export import write_csv, write_jsonl
-from scraper.facet_counts import CELL, SEARCH_TABLE
 from scraper.migrations import NEWS_WITH_DUPLICATES
 from scraper.search import fold_apart, fold_match
 
@@ -119,13 +118,11 @@ _VIEW_KEY = "search_key"
 
 @hookimpl
 def startup(datasette):
-    """In each published snapshot that holds SEARCH_TABLE's cells: a searched news page counts its matches once,
-    for its count and its facets (hits.py)."""
-    async def inner():
-        for db in list(datasette.databases.values()):
-            if not db.is_mutable and not db.name.startswith("_") and CELL in await db.table_columns(SEARCH_TABLE):
-                count_from_hits(db)
-    return inner
+    """In each database that never changes: a searched news page counts its matches once, for its count and its
+    facets, when its snapshot can tell them (hits.py)."""
+    for db in list(datasette.databases.values()):
+        if not db.is_mutable and not db.name.startswith("_"):
+            count_from_hits(db)
 
 
 @hookimpl

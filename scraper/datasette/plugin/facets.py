@@ -248,9 +248,10 @@ async def note_searched_page(request, database: str, table: str, datasette) -> N
         return
     filters = _page_filters(request.query_string)
     if filters is None or len(filters[0]) != 1 or filters[2]:
-        return  # no search, two of them, or a date range (its rows are not in SEARCH_TABLE's columns)
+        return  # no search, two of them, or a date range (a cell of the counts may straddle it)
     (search,), dimension_pairs, _ = filters
-    remember_searched_page(request, database, search, dimension_pairs)
+    cells_where, _, _, params = _counts_clauses(dimension_pairs, [])
+    remember_searched_page(request, database, search, cells_where, params)
 
 
 def _counts_clauses(dimension_pairs: list, date_pairs: list) -> tuple[list, list, list, dict]:
